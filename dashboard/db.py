@@ -1,0 +1,143 @@
+"""The database: opened once per process, a cursor per unit of work, one write lock.
+
+Writes go through `Database.transaction()`: one lock, one transaction, rolled back on
+any error so a failed write changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from dashboard import QUERIES_DIR
+from dashboard.config import Settings, get_settings
+from dashboard.errors import MigrationError
+
+MIGRATIONS_DIR = QUERIES_DIR / "schema"
+
+_open: dict[str, Database] = {}
+_open_lock = threading.Lock()
+
+
+class Database:
+    """One DuckDB database for this process."""
+
+    def __init__(self, path: str, threads: int | None = None, memory_limit: str | None = None):
+        self.path = path
+        config: dict[str, str | int] = {}
+        if threads:
+            config["threads"] = threads
+        if memory_limit:
+            config["memory_limit"] = memory_limit
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._con = duckdb.connect(path, config=config)
+        self._write_lock = threading.RLock()
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor for one unit of work on the calling thread (close it when done)."""
+        return self._con.cursor()
+
+    @contextmanager
+    def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor for reads, closed afterwards."""
+        cur = self._con.cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor inside one write transaction: commit on success, roll back on error."""
+        with self._write_lock:
+            cur = self._con.cursor()
+            try:
+                cur.begin()
+                try:
+                    yield cur
+                except BaseException:
+                    cur.rollback()
+                    raise
+                cur.commit()
+            finally:
+                cur.close()
+
+    def close(self) -> None:
+        self._con.close()
+
+
+def migration_files(directory: Path = MIGRATIONS_DIR) -> list[Path]:
+    """Migration files NNN_name.sql in the order they apply."""
+    return sorted(path for path in directory.glob("[0-9][0-9][0-9]_*.sql"))
+
+
+def applied_migrations(db: Database) -> list[str]:
+    """Names of migrations already applied to this database."""
+    with db.reading() as cur:
+        exists = cur.execute(
+            "select count(*) from information_schema.tables where table_name = 'schema_migrations'"
+        ).fetchone()[0]
+        if not exists:
+            return []
+        return [
+            row[0]
+            for row in cur.execute("select name from schema_migrations order by name").fetchall()
+        ]
+
+
+def migrate(db: Database, directory: Path = MIGRATIONS_DIR) -> list[str]:
+    """Apply every migration not yet applied, each in its own transaction; returns their names."""
+    with db.transaction() as cur:
+        cur.execute(
+            "create table if not exists schema_migrations ("
+            " name varchar primary key, checksum varchar not null,"
+            " applied_at timestamp not null default current_timestamp)"
+        )
+    done = set(applied_migrations(db))
+    applied = []
+    for path in migration_files(directory):
+        if path.stem in done:
+            continue
+        text = path.read_text(encoding="utf-8")
+        try:
+            with db.transaction() as cur:
+                cur.execute(text)
+                cur.execute(
+                    "insert into schema_migrations (name, checksum) values ($name, $checksum)",
+                    {"name": path.stem, "checksum": hashlib.sha256(text.encode()).hexdigest()},
+                )
+        except duckdb.Error as error:
+            raise MigrationError(
+                f"migration {path.name} failed and was not applied: {error}"
+            ) from error
+        applied.append(path.stem)
+    return applied
+
+
+def open_database(path: str | None = None, settings: Settings | None = None) -> Database:
+    """The process-wide database for a path (default from settings), migrated to the latest schema."""
+    settings = settings or get_settings()
+    path = path or settings.db_path
+    key = path if path == ":memory:" else str(Path(path).resolve())
+    with _open_lock:
+        if key not in _open or path == ":memory:":
+            db = Database(path, threads=settings.threads, memory_limit=settings.memory_limit)
+            migrate(db)
+            if path == ":memory:":
+                return db
+            _open[key] = db
+        return _open[key]
+
+
+def close_all() -> None:
+    """Close every database this process opened (tests and CLI exit)."""
+    with _open_lock:
+        for db in _open.values():
+            db.close()
+        _open.clear()
