@@ -4,7 +4,6 @@ import streamlit as st
 
 from dashboard import auth, demo
 from dashboard.errors import DomainError
-from dashboard.ui import loaders
 from dashboard.ui.registry import pages_for_role
 from dashboard.ui.session import (
     SESSION_NOTICE,
@@ -12,7 +11,6 @@ from dashboard.ui.session import (
     ensure_workspace,
     get_database,
     sign_in,
-    sign_out,
 )
 
 st.set_page_config(page_title="Sales dashboard", page_icon=":material/monitoring:", layout="wide")
@@ -79,10 +77,4 @@ else:
         sections.setdefault(spec.section, []).append(
             st.Page(spec.path, title=spec.title, icon=spec.icon)
         )
-    with st.sidebar:
-        st.caption(f"Signed in as **{viewer.display_name}** · {auth.ROLE_LABELS[viewer.role]}")
-        if st.button("Sign out", key="signout_button", icon=":material/logout:"):
-            sign_out("You signed out.")
-            loaders.clear_caches()
-            st.rerun()
     st.navigation(sections).run()

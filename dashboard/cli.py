@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from dashboard import auth, demo, metrics
 from dashboard.config import get_settings
-from dashboard.db import Database, applied_migrations, close_all, open_database
+from dashboard.db import Database, applied_migrations, close_database, open_database
 from dashboard.errors import DomainError
 
 # The command line acts with full scope, like an administrator at the console.
@@ -89,8 +89,7 @@ def _read_password() -> str:
     return sys.stdin.readline().rstrip("\n")
 
 
-def _run(args: argparse.Namespace) -> int:
-    db = _open(args.db)
+def _run(args: argparse.Namespace, db: Database) -> int:
     if args.command == "init":
         print(json.dumps({"database": db.path, "migrations": applied_migrations(db)}))
         return 0
@@ -143,9 +142,14 @@ def _run(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return _run(args)
+        db = _open(args.db)
+    except DomainError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    try:
+        return _run(args, db)
     except DomainError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     finally:
-        close_all()
+        close_database(db)

@@ -16,7 +16,7 @@ import duckdb
 
 from dashboard import QUERIES_DIR
 from dashboard.config import Settings, get_settings
-from dashboard.errors import MigrationError
+from dashboard.errors import DatabaseBusy, MigrationError
 
 MIGRATIONS_DIR = QUERIES_DIR / "schema"
 
@@ -36,7 +36,15 @@ class Database:
             config["memory_limit"] = memory_limit
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._con = duckdb.connect(path, config=config)
+        try:
+            self._con = duckdb.connect(path, config=config)
+        except duckdb.IOException as error:
+            if "lock" in str(error).lower():
+                raise DatabaseBusy(
+                    f"The database {path} is in use by another process (the app or another "
+                    "command). Stop it, or point SALES_DB at another file."
+                ) from error
+            raise
         self._write_lock = threading.RLock()
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
@@ -133,6 +141,15 @@ def open_database(path: str | None = None, settings: Settings | None = None) -> 
                 return db
             _open[key] = db
         return _open[key]
+
+
+def close_database(db: Database) -> None:
+    """Close one database opened by open_database and forget it."""
+    with _open_lock:
+        for key, opened in list(_open.items()):
+            if opened is db:
+                del _open[key]
+        db.close()
 
 
 def close_all() -> None:

@@ -23,3 +23,7 @@ class ValidationError(DomainError):
 
 class MigrationError(DomainError):
     """A schema migration failed; the database was left as it was."""
+
+
+class DatabaseBusy(DomainError):
+    """The database file is locked by another process."""

@@ -91,18 +91,24 @@ units = loaders.attainment(viewer, period, level, filters)
 st.subheader(f"Attainment by {unit_label}")
 if units["goal"].notna().any() and period.start and period.start.day == 1:
     st.plotly_chart(attainment_chart(units, unit_label), key="overview_attainment_chart")
+attainment_table = units.drop(columns=["unit_id"] + (["team_name"] if level == "team" else []))
 table(
-    units.rename(columns={"unit_name": unit_label.capitalize(), "team_name": "Team"}).drop(
-        columns=["unit_id"]
+    attainment_table.rename(
+        columns={
+            "unit_name": unit_label.capitalize(),
+            "team_name": "Team",
+            "won": "Won deals",
+            "bookings": "Bookings",
+            "goal": "Goal",
+            "attainment": "Attainment",
+        }
     ),
     "overview_attainment",
     f"attainment_by_{unit_label}_{period.label}",
     column_config={
-        "bookings": st.column_config.NumberColumn("Bookings", format="dollar"),
-        "goal": st.column_config.NumberColumn("Goal", format="dollar"),
-        "attainment": st.column_config.ProgressColumn(
-            "Attainment", format="percent", min_value=0, max_value=1.5
-        ),
+        "Bookings": st.column_config.NumberColumn(format="dollar"),
+        "Goal": st.column_config.NumberColumn(format="dollar"),
+        "Attainment": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1.5),
     },
 )
 

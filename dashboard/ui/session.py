@@ -99,7 +99,9 @@ def require_viewer(page_file: str) -> tuple[Database, auth.Viewer]:
     viewer = current_viewer(db)
     if viewer is None:
         st.warning("Please sign in first.")
+        st.markdown("[Go to the sign-in page](/)")
         st.stop()
+    account_box(viewer)
     spec = page_for(page_file)
     if viewer.role not in spec.roles:
         st.error(
@@ -107,3 +109,13 @@ def require_viewer(page_file: str) -> tuple[Database, auth.Viewer]:
         )
         st.stop()
     return db, viewer
+
+
+def account_box(viewer: auth.Viewer) -> None:
+    """Who is signed in, and the sign-out button, at the top of the sidebar."""
+    with st.sidebar:
+        st.caption(f"Signed in as **{viewer.display_name}** · {auth.ROLE_LABELS[viewer.role]}")
+        if st.button("Sign out", key="signout_button", icon=":material/logout:"):
+            sign_out("You signed out.")
+            st.cache_data.clear()
+            st.rerun()
