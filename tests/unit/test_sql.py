@@ -2,57 +2,27 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import importlib
+from pathlib import Path
 
 import pytest
 
 from dashboard import demo, sql
 from dashboard.db import Database
+from tests.sql_samples.core import NOW
 
-NOW = dt.datetime(2026, 11, 25, 18, 0)
-
-# A plausible value for every parameter name used under queries/. A new parameter without
-# a sample here fails the test below, so this list stays complete.
-SAMPLES: dict[str, object] = {
-    "as_of": NOW,
-    "attempted_at": NOW,
-    "before": NOW,
-    "start": dt.datetime(2026, 10, 1),
-    "end": dt.datetime(2027, 1, 1),
-    "since": NOW - dt.timedelta(minutes=15),
-    "seed": 7,
-    "n_deals": 0,
-    "n_accounts": 0,
-    "steps": 0,
-    "limit": 10,
-    "sequence": "seq_teams",
-    "scope_kind": "all",
-    "scope_rep_id": None,
-    "scope_team_id": None,
-    "team_id": None,
-    "territory_id": None,
-    "product_id": None,
-    "group_by": None,
-    "kind": "won",
-    "level": "team",
-    "metric": "bookings",
-    "scope_kind_goal": "company",
-    "scope_id_goal": None,
-    "email": "someone@example.com",
-    "display_name": "Someone",
-    "role": "analyst",
-    "password_hash": "x",
-    "rep_id": 1,
-    "user_id": 1,
-    "is_success": False,
-    "is_active": True,
-    "key": "is_demo",
-    "value": "true",
-    "action": "test",
-    "entity": "users",
-    "entity_id": "1",
-    "detail": None,
-}
+# A plausible value for every parameter name used under queries/, gathered from
+# tests/sql_samples/*.py (one file per domain, each with a SAMPLES dict). A new parameter
+# without a sample fails the test below, so the lists stay complete.
+# A module may also define prepare(cur) to create working objects its queries read.
+SAMPLE_MODULES = [
+    importlib.import_module(f"tests.sql_samples.{path.stem}")
+    for path in sorted((Path(__file__).parent.parent / "sql_samples").glob("*.py"))
+    if path.name != "__init__.py"
+]
+SAMPLES: dict[str, object] = {}
+for _module in SAMPLE_MODULES:
+    SAMPLES.update(_module.SAMPLES)
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +37,9 @@ def prepared() -> Database:
     for name, frame in demo._org_frames(7).items():
         cur.register(name, frame)
     sql.execute(cur, "demo/create_demo_deals", seed=7, n_deals=0, as_of=NOW)
+    for module in SAMPLE_MODULES:
+        if hasattr(module, "prepare"):
+            module.prepare(cur)
     yield database, cur
     database.close()
 

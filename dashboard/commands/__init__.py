@@ -1,0 +1,1 @@
+"""Command-line commands, one module per domain; each has register(subparsers)."""

@@ -1,0 +1,46 @@
+"""Sample values for the parameters of the core queries (kpis, overview, auth, demo, workspace)."""
+
+import datetime as dt
+
+NOW = dt.datetime(2026, 11, 25, 18, 0)
+
+SAMPLES: dict[str, object] = {
+    "as_of": NOW,
+    "attempted_at": NOW,
+    "before": NOW,
+    "start": dt.datetime(2026, 10, 1),
+    "end": dt.datetime(2027, 1, 1),
+    "since": NOW - dt.timedelta(minutes=15),
+    "seed": 7,
+    "n_deals": 0,
+    "n_accounts": 0,
+    "steps": 0,
+    "limit": 10,
+    "sequence": "seq_teams",
+    "scope_kind": "all",
+    "scope_rep_id": None,
+    "scope_team_id": None,
+    "team_id": None,
+    "territory_id": None,
+    "product_id": None,
+    "group_by": None,
+    "kind": "won",
+    "level": "team",
+    "metric": "bookings",
+    "scope_kind_goal": "company",
+    "scope_id_goal": None,
+    "email": "someone@example.com",
+    "display_name": "Someone",
+    "role": "analyst",
+    "password_hash": "x",
+    "rep_id": 1,
+    "user_id": 1,
+    "is_success": False,
+    "is_active": True,
+    "key": "is_demo",
+    "value": "true",
+    "action": "test",
+    "entity": "users",
+    "entity_id": "1",
+    "detail": None,
+}
