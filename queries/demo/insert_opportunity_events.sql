@@ -94,3 +94,4 @@ select
     stages.forecast_category
 from final
 inner join stages on stages.stage_id = final.stage_id
+order by final.opportunity_id, final.occurred_at

@@ -1,0 +1,43 @@
+"""Sample values for the parameters of queries/deals."""
+
+import datetime as dt
+from decimal import Decimal
+
+SAMPLES = {
+    "opportunity_id": 1,
+    "expected_version": 1,
+    "after_version": None,
+    "opportunity_name": "Deal",
+    "account_id": 1,
+    "owner_rep_id": 1,
+    "stage_id": 1,
+    "lead_rating": "warm",
+    "lead_source": "Web",
+    "amount": Decimal("100.00"),
+    "currency_code": "USD",
+    "amount_rc": Decimal("100.00"),
+    "probability": Decimal("10"),
+    "forecast_category": "pipeline",
+    "expected_close_date": dt.date(2026, 12, 31),
+    "created_at": dt.datetime(2026, 11, 1),
+    "closed_at": None,
+    "loss_reason": None,
+    "discount_pct": Decimal("0"),
+    "next_step": None,
+    "is_recurring": False,
+    "source_system": "app",
+    "external_id": None,
+    "updated_at": dt.datetime(2026, 11, 1),
+    "updated_by": 1,
+    "occurred_at": dt.datetime(2026, 11, 1),
+    "actor_user_id": 1,
+    "origin": "app",
+    "batch_id": None,
+    "event_type": "updated",
+    "field_name": "amount",
+    "old_value": "1",
+    "new_value": "2",
+    "row_version": 2,
+    "rate_date": dt.date(2026, 11, 1),
+    "territory_id": None,
+}
