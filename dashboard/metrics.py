@@ -108,6 +108,13 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
+def elapsed_share(period: Period, today: dt.date) -> float:
+    """Share of a bounded period's days that have passed by the end of `today` (0 to 1)."""
+    total = (period.end - period.start).days
+    passed = (min(max(today + dt.timedelta(days=1), period.start), period.end) - period.start).days
+    return passed / total
+
+
 def quarters_back(today: dt.date, count: int) -> list[Period]:
     """The quarter containing `today` and the count-1 before it, newest first."""
     current = Period.quarter_of(today)
@@ -345,6 +352,6 @@ def load_open_due(
     return float(row["amount"] or 0)
 
 
-def load_filter_options(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Teams, territories and products for the sidebar filters."""
-    return sql.fetch_df(con, "overview/list_filter_options")
+def load_filter_options(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> pd.DataFrame:
+    """Teams and reps in the viewer's scope, territories and products, for filters and forms."""
+    return sql.fetch_df(con, "overview/list_filter_options", **viewer.scope_params())

@@ -15,7 +15,7 @@ today = dt.date.today()
 
 st.sidebar.header("Filters")
 period = period_picker("overview", today)
-filters = deal_filters("overview")
+filters = deal_filters("overview", viewer)
 
 scope_label = {"rep": "your deals", "team": "your team", "all": "the whole company"}[
     viewer.scope_kind
@@ -89,8 +89,12 @@ level = "team" if viewer.scope_kind == "all" else "rep"
 unit_label = "team" if level == "team" else "rep"
 units = loaders.attainment(viewer, period, level, filters)
 st.subheader(f"Attainment by {unit_label}")
-if units["goal"].notna().any() and period.start and period.start.day == 1:
-    st.plotly_chart(attainment_chart(units, unit_label), key="overview_attainment_chart")
+if units["goal"].notna().any() and period.start and period.end:
+    elapsed = metrics.elapsed_share(period, today)
+    st.plotly_chart(
+        attainment_chart(units, unit_label, elapsed if 0 < elapsed < 1 else None),
+        key="overview_attainment_chart",
+    )
 attainment_table = units.drop(columns=["unit_id"] + (["team_name"] if level == "team" else []))
 table(
     attainment_table.rename(

@@ -18,7 +18,7 @@ st.caption(
 accounts = loaders.users()
 table(accounts, "users", "users")
 
-options = loaders.filter_options()
+options = loaders.filter_options(viewer)
 teams = {int(row.id): row.label for row in options[options.kind == "team"].itertuples()}
 reps = {int(row.id): row.label for row in options[options.kind == "rep"].itertuples()}
 

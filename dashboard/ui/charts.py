@@ -104,8 +104,11 @@ def pipeline_by_stage_chart(frame: pd.DataFrame) -> go.Figure:
     return _layout(figure, "Open pipeline by stage")
 
 
-def attainment_chart(frame: pd.DataFrame, unit_label: str) -> go.Figure:
-    """Attainment per team or rep as bars coloured by band, with the 100% line."""
+def attainment_chart(
+    frame: pd.DataFrame, unit_label: str, elapsed: float | None = None
+) -> go.Figure:
+    """Attainment per team or rep as bars coloured by band, with the 100% line and, for a
+    period still running, a line at the share of the period already elapsed (on pace)."""
     shown = frame.dropna(subset=["attainment"]).sort_values("attainment")
     colours = [
         COLOURS["good"] if value >= 1 else COLOURS["warn"] if value >= 0.8 else COLOURS["bad"]
@@ -121,5 +124,13 @@ def attainment_chart(frame: pd.DataFrame, unit_label: str) -> go.Figure:
         hovertemplate="%{x:.0%} of goal: %{customdata[0]:$,.0f} of %{customdata[1]:$,.0f}<extra></extra>",
     )
     figure.add_vline(x=1, line_dash="dot", line_color="#334155")
+    if elapsed is not None:
+        figure.add_vline(
+            x=elapsed,
+            line_dash="dash",
+            line_color=COLOURS["goal"],
+            annotation_text=f"{elapsed:.0%} of period elapsed",
+            annotation_position="top",
+        )
     figure.update_layout(xaxis={"tickformat": ".0%"}, hovermode="y unified", showlegend=False)
     return _layout(figure, f"Attainment by {unit_label}", height=max(300, 26 * len(shown) + 90))

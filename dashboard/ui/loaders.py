@@ -72,9 +72,9 @@ def deal_list(
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def filter_options() -> pd.DataFrame:
+def filter_options(viewer: auth.Viewer) -> pd.DataFrame:
     with get_database().reading() as cur:
-        return metrics.load_filter_options(cur)
+        return metrics.load_filter_options(cur, viewer)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

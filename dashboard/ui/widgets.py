@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from dashboard import export, metrics
+from dashboard import auth, export, metrics
 from dashboard.ui import loaders
 
 
@@ -50,9 +50,9 @@ def period_picker(key: str, today: dt.date) -> metrics.Period:
     return metrics.Period.from_inclusive(picked[0], picked[1])
 
 
-def deal_filters(key: str) -> metrics.DealFilter:
-    """Sidebar filters for team, territory and product (each 'All' by default)."""
-    options = loaders.filter_options()
+def deal_filters(key: str, viewer: auth.Viewer) -> metrics.DealFilter:
+    """Sidebar filters for team (within the viewer's scope), territory and product."""
+    options = loaders.filter_options(viewer)
 
     def pick(kind: str, label: str) -> int | None:
         rows = options[options["kind"] == kind]
@@ -68,7 +68,7 @@ def deal_filters(key: str) -> metrics.DealFilter:
         return choice
 
     return metrics.DealFilter(
-        team_id=pick("team", "Team"),
+        team_id=pick("team", "Team") if viewer.scope_kind != "rep" else None,
         territory_id=pick("territory", "Territory"),
         product_id=pick("product", "Product"),
     )

@@ -265,3 +265,22 @@ def test_period_helpers() -> None:
         "2025-Q4",
         "2025-Q3",
     ]
+
+
+def test_elapsed_share_of_a_period() -> None:
+    assert metrics.elapsed_share(Q1, dt.date(2025, 12, 1)) == 0
+    assert metrics.elapsed_share(Q1, dt.date(2026, 1, 1)) == pytest.approx(1 / 90)
+    assert metrics.elapsed_share(Q1, dt.date(2026, 3, 31)) == 1
+    assert metrics.elapsed_share(Q1, dt.date(2026, 7, 1)) == 1
+
+
+def test_filter_options_follow_the_viewer_scope(tiny) -> None:
+    options = metrics.load_filter_options(tiny, MANAGER_A)
+    assert options[options.kind == "team"]["label"].tolist() == ["Team A"]
+    assert options[options.kind == "rep"]["label"].tolist() == ["Rep One"]
+    everything = metrics.load_filter_options(tiny, ADMIN)
+    assert everything[everything.kind == "team"]["label"].tolist() == [
+        "Company",
+        "Team A",
+        "Team B",
+    ]
