@@ -312,6 +312,15 @@ def _stage_defaults(state: dict[str, Any], given: dict[str, Any], names: dict[st
         state["forecast_category"] = names["stage_forecast_category"]
 
 
+def _furthest(names: dict[str, Any], before: int | None) -> int:
+    """The furthest open stage reached after moving to the stage in `names`."""
+    if names["stage_is_won"]:
+        return int(names["last_open_order"])
+    if names["stage_is_lost"]:
+        return before or int(names["first_open_order"])
+    return max(before or 0, int(names["stage_order"]))
+
+
 def create_deal(
     cur: duckdb.DuckDBPyConnection,
     viewer: Viewer,
@@ -350,6 +359,7 @@ def create_deal(
         external_id=external_id,
         updated_at=at,
         updated_by=viewer.user_id or None,
+        furthest_stage_order=_furthest(names, None),
     )
     opportunity_id = int(row["opportunity_id"])
     _write_event(
@@ -443,6 +453,7 @@ def update_deal(
         closed_at=state["closed_at"],
         updated_at=at,
         updated_by=viewer.user_id or None,
+        furthest_stage_order=_furthest(names, current["furthest_stage_order"]),
     )
     if row is None:
         raise _conflict(cur, opportunity_id, expected_version, None)

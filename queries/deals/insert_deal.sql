@@ -3,12 +3,14 @@ insert into opportunities (
     opportunity_name, account_id, owner_rep_id, product_id, territory_id, stage_id,
     lead_rating, lead_source, amount, currency_code, amount_rc, probability, forecast_category,
     expected_close_date, created_at, closed_at, loss_reason, discount_pct, next_step,
-    is_recurring, source_system, external_id, row_version, updated_at, updated_by
+    is_recurring, source_system, external_id, row_version, updated_at, updated_by,
+    furthest_stage_order
 )
 values (
     $opportunity_name, $account_id, $owner_rep_id, $product_id, $territory_id, $stage_id,
     $lead_rating, $lead_source, $amount, $currency_code, $amount_rc, $probability, $forecast_category,
     $expected_close_date, $created_at, $closed_at, $loss_reason, $discount_pct, $next_step,
-    $is_recurring, $source_system, $external_id, 1, $updated_at, $updated_by
+    $is_recurring, $source_system, $external_id, 1, $updated_at, $updated_by,
+    $furthest_stage_order
 )
 returning opportunity_id

@@ -23,6 +23,7 @@ set
     is_recurring = $is_recurring,
     row_version = row_version + 1,
     updated_at = $updated_at,
-    updated_by = $updated_by
+    updated_by = $updated_by,
+    furthest_stage_order = $furthest_stage_order
 where opportunity_id = $opportunity_id and row_version = $expected_version
 returning row_version

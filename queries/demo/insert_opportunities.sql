@@ -25,6 +25,8 @@ select
     'demo' as source_system,
     'DEMO-' || deals.opportunity_id as external_id,
     1 + length(deals.stage_entered_at) as row_version,
+    case when deals.is_closed and deals.is_won then 7 else length(deals.stage_entered_at) end
+        as furthest_stage_order,
     coalesce(deals.closed_at, deals.stage_entered_at[-1]) as updated_at
 from demo_deals as deals
 inner join stages on stages.stage_id = deals.stage_id

@@ -40,4 +40,5 @@ SAMPLES = {
     "row_version": 2,
     "rate_date": dt.date(2026, 11, 1),
     "territory_id": None,
+    "furthest_stage_order": 1,
 }

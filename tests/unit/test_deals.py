@@ -269,3 +269,16 @@ def test_every_write_is_audited(org) -> None:
             for row in cur.execute("select action from audit_log order by audit_id").fetchall()
         ]
     assert actions == ["create", "update"]
+
+
+def test_the_furthest_stage_reached_is_kept(org) -> None:
+    saved = create(org)
+    update(org, REP_ONE, saved.opportunity_id, 1, stage_id=5)
+    update(org, REP_ONE, saved.opportunity_id, 2, stage_id=3)
+    update(org, REP_ONE, saved.opportunity_id, 3, stage_id=9, loss_reason="Budget")
+    with org.reading() as cur:
+        assert deals.get_deal(cur, ADMIN, saved.opportunity_id)["furthest_stage_order"] == 5
+    won = create(org)
+    update(org, REP_ONE, won.opportunity_id, 1, stage_id=8)
+    with org.reading() as cur:
+        assert deals.get_deal(cur, ADMIN, won.opportunity_id)["furthest_stage_order"] == 7

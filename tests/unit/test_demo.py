@@ -201,3 +201,21 @@ def test_new_rows_after_the_demo_get_fresh_ids(demo_db) -> None:
         ).fetchone()[0]
         assert team_id == 14
         cur.execute("delete from teams where team_id = 14")
+
+
+def test_furthest_stage_agrees_with_the_history(demo_db) -> None:
+    with demo_db.reading() as cur:
+        mismatches = scalar(
+            cur,
+            """
+            with reached as (
+                select opportunity_id, max(stages.sort_order) as furthest
+                from opportunity_events join stages using (stage_id)
+                where not stages.is_lost
+                group by opportunity_id
+            )
+            select count(*) from opportunities join reached using (opportunity_id)
+            where least(reached.furthest, 7) <> opportunities.furthest_stage_order
+        """,
+        )
+    assert mismatches == 0
