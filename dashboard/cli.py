@@ -16,7 +16,16 @@ from dashboard.config import get_settings
 from dashboard.db import close_database, open_database
 from dashboard.errors import DomainError
 
-COMMAND_MODULES = ("dashboard.commands.core",)
+COMMAND_MODULES = (
+    "dashboard.commands.core",
+    "dashboard.commands.pipeline",
+    "dashboard.commands.reports",
+    "dashboard.commands.goals",
+    "dashboard.commands.store",
+    "dashboard.commands.imports",
+    "dashboard.commands.compensation",
+    "dashboard.commands.analytics",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -16,7 +16,12 @@ DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "sales.duckdb"
 # name -> (environment variable, secrets.toml key, default, meaning). The README's
 # configuration table is checked against this list by a test.
 SETTINGS: dict[str, tuple[str, str, str, str]] = {
-    "db_path": ("SALES_DB", "sales_db", str(DEFAULT_DB_PATH), "DuckDB database file"),
+    "db_path": (
+        "SALES_DB",
+        "sales_db",
+        str(DEFAULT_DB_PATH),
+        "DuckDB database file, or postgresql://... for the shared store (dashboard.store)",
+    ),
     "threads": ("SALES_DB_THREADS", "db_threads", "", "DuckDB worker threads (default: all cores)"),
     "memory_limit": (
         "SALES_DB_MEMORY_LIMIT",

@@ -14,18 +14,23 @@ from pathlib import Path
 
 import duckdb
 
-from dashboard import QUERIES_DIR
+from dashboard import QUERIES_DIR, sql
 from dashboard.config import Settings, get_settings
 from dashboard.errors import DatabaseBusy, MigrationError
 
 MIGRATIONS_DIR = QUERIES_DIR / "schema"
+# A database setting that starts with one of these is the shared store (dashboard.store).
+STORE_PREFIXES = ("postgresql://", "postgres://", "postgres:")
 
 _open: dict[str, Database] = {}
 _open_lock = threading.Lock()
 
 
 class Database:
-    """One DuckDB database for this process."""
+    """One DuckDB database for this process (the embedded file; see dashboard.store for the
+    shared store, which overrides the hooks below)."""
+
+    kind = "embedded"
 
     def __init__(self, path: str, threads: int | None = None, memory_limit: str | None = None):
         self.path = path
@@ -79,6 +84,26 @@ class Database:
     def close(self) -> None:
         self._con.close()
 
+    def describe(self) -> str:
+        """Where the data lives, safe to print (no secrets)."""
+        return self.path
+
+    def execute_script(self, cur: duckdb.DuckDBPyConnection, text: str) -> None:
+        """Run a migration file's statements on a cursor inside the caller's transaction."""
+        cur.execute(text)
+
+    def list_sequences(self, cur: duckdb.DuckDBPyConnection) -> dict[str, int | None]:
+        """Each sequence of the workspace and the last value it handed out (None: never used)."""
+        rows = sql.fetch_all(cur, "store/list_sequences")
+        return {row["sequence_name"]: row["last_value"] for row in rows}
+
+    def advance_sequence(self, cur: duckdb.DuckDBPyConnection, name: str, last_value: int) -> None:
+        """Move a sequence forward so the next value it hands out is last_value + 1."""
+        current = self.list_sequences(cur).get(name)
+        steps = last_value - (current or 0)
+        if steps > 0:
+            sql.execute(cur, "store/advance_sequence", sequence=name, steps=steps)
+
 
 def migration_files(directory: Path = MIGRATIONS_DIR) -> list[Path]:
     """Migration files NNN_name.sql in the order they apply."""
@@ -115,7 +140,7 @@ def migrate(db: Database, directory: Path = MIGRATIONS_DIR) -> list[str]:
         text = path.read_text(encoding="utf-8")
         try:
             with db.transaction() as cur:
-                cur.execute(text)
+                db.execute_script(cur, text)
                 cur.execute(
                     "insert into schema_migrations (name, checksum) values ($name, $checksum)",
                     {"name": path.stem, "checksum": hashlib.sha256(text.encode()).hexdigest()},
@@ -128,14 +153,27 @@ def migrate(db: Database, directory: Path = MIGRATIONS_DIR) -> list[str]:
     return applied
 
 
+def is_store_url(path: str) -> bool:
+    """Whether a configured database names the shared PostgreSQL store instead of a file."""
+    return path.startswith(STORE_PREFIXES)
+
+
 def open_database(path: str | None = None, settings: Settings | None = None) -> Database:
     """The process-wide database for a path (default from settings), migrated to the latest schema."""
     settings = settings or get_settings()
     path = path or settings.db_path
-    key = path if path == ":memory:" else str(Path(path).resolve())
+    shared = is_store_url(path)
+    key = path if path == ":memory:" or shared else str(Path(path).resolve())
     with _open_lock:
         if key not in _open or path == ":memory:":
-            db = Database(path, threads=settings.threads, memory_limit=settings.memory_limit)
+            if shared:
+                from dashboard.store import StoreDatabase  # the shared store loads extensions
+
+                db = StoreDatabase(
+                    path, threads=settings.threads, memory_limit=settings.memory_limit
+                )
+            else:
+                db = Database(path, threads=settings.threads, memory_limit=settings.memory_limit)
             migrate(db)
             if path == ":memory:":
                 return db

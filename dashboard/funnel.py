@@ -1,0 +1,465 @@
+"""Funnel analytics: stage funnel, conversion, win rates, cycle, velocity, time in stage,
+pipeline as of any date and the pipeline waterfall between two dates.
+
+Reached stage k = furthest_stage_order >= k (no event scan). Everything "as of a date" reads
+deal_spans, a derived table holding each deal's state between two consecutive events;
+refresh_history keeps it (and deal_stage_stays) in step with opportunity_events: new events
+are folded in per deal, and a history that shrank (an undone import) is rebuilt whole.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from dashboard import sql
+from dashboard.auth import Viewer
+from dashboard.errors import ValidationError
+from dashboard.metrics import METRIC_DEFINITIONS, DealFilter, Period, scoped_params
+
+NO_FILTERS = DealFilter()  # the default: no page filters
+
+SLICES: dict[str, str] = {
+    "none": "Everything",
+    "owner": "Rep",
+    "team": "Team",
+    "territory": "Territory",
+    "product": "Product",
+    "source": "Lead source",
+    "rating": "Lead rating",
+    "cohort": "Created month (cohort)",
+}
+COHORTS: dict[str, str] = {
+    "created": "Deals created in the period",
+    "closed": "Deals closed in the period",
+}
+WATERFALL_STEPS: dict[str, str] = {
+    "start": "Start",
+    "new": "+ New",
+    "increased": "+ Increased",
+    "decreased": "- Decreased",
+    "pushed_out": "- Pushed out",
+    "pulled_in": "+ Pulled in",
+    "won": "- Won",
+    "lost": "- Lost",
+    "end": "= End",
+}
+FUNNEL_DEAL_KINDS: dict[str, str] = {
+    "reached": "Reached the stage",
+    "dropped": "Lost at the stage",
+    "stalled": "Still open at the stage",
+}
+DEAL_LIMIT = 5000
+FUNNEL_DEFINITIONS: dict[str, str] = {
+    "Reached stage": "Deals of the cohort whose furthest stage is this one or a later one "
+    "(a skipped stage counts as passed; a won deal passed every stage).",
+    "Stage conversion": METRIC_DEFINITIONS["Stage conversion"],
+    "Drop-off": "Deals that reached the stage but not the next one: lost there, or still open there.",
+    "Win rate (count)": METRIC_DEFINITIONS["Win rate (count)"],
+    "Win rate (value)": METRIC_DEFINITIONS["Win rate (value)"],
+    "Average deal size": METRIC_DEFINITIONS["Average deal size"],
+    "Sales cycle": METRIC_DEFINITIONS["Sales cycle"],
+    "Velocity": METRIC_DEFINITIONS["Velocity"]
+    + " Open deals at the end of the period (now while it runs).",
+    "Time in stage": "Days a deal stayed in a stage before it moved on (to any stage, won or "
+    "lost), for stays that ended in the period; open deals show their days in the current "
+    "stage so far.",
+    "Pipeline as of a date": "Open deals as they stood at the end of that day, rebuilt from "
+    "the deal history.",
+    "Waterfall": "Open pipeline with an expected close date in the close window, from the "
+    "start of the first day to the end of the last: deals created in between are new; deals "
+    "that were open outside the window (or closed) and came into it are pulled in; amount "
+    "changes of deals in the window at the end are increases or decreases; deals whose "
+    "expected close date left the window are pushed out (at their start amount); deals won or "
+    "lost inside the window leave at their closing amount. Start + flows = end, exactly.",
+}
+
+
+# --------------------------------------------------------------------------- history
+
+
+@dataclass(frozen=True)
+class HistoryRefresh:
+    """What refresh_history did: 'none', 'incremental' or 'full', and how many deals."""
+
+    mode: str
+    deals: int
+    through_event_id: int
+
+
+def refresh_history(
+    cur: duckdb.DuckDBPyConnection, now: dt.datetime | None = None
+) -> HistoryRefresh:
+    """Fold new events into deal_spans / deal_stage_stays (run inside a write transaction)."""
+    state = sql.fetch_one(cur, "funnel/get_history_state")
+    through = int(state["through_event_id"]) if state else 0
+    sources = sql.fetch_one(cur, "funnel/measure_history_sources", through_event_id=through)
+    new_events = int(sources["new_events"])
+    last_event_id = int(sources["last_event_id"])
+    events, deals = int(sources["events"]), int(sources["deals"])
+    if state is not None and new_events == 0 and events == state["events_seen"]:
+        if deals == state["deals_seen"]:
+            return HistoryRefresh("none", 0, through)
+    # events only ever get appended; fewer than seen (or deals without new events) means rows
+    # were removed (an undone import): rebuild everything
+    full = (
+        state is None
+        or events != int(state["events_seen"]) + new_events
+        or (new_events == 0 and deals != int(state["deals_seen"]))
+    )
+    if full:
+        sql.execute(cur, "funnel/create_refresh_deals", through_event_id=last_event_id)
+        refreshed = deals
+    else:
+        sql.execute(cur, "funnel/create_refresh_deals", through_event_id=through)
+        refreshed = int(sql.fetch_one(cur, "funnel/count_refresh_deals")["deals"])
+    for name in (
+        "funnel/delete_deal_spans",
+        "funnel/delete_stage_stays",
+        "funnel/insert_deal_spans",
+        "funnel/insert_stage_stays",
+    ):
+        sql.execute(cur, name, full_rebuild=full)
+    sql.execute(
+        cur,
+        "funnel/set_history_state",
+        through_event_id=last_event_id,
+        events_seen=events,
+        deals_seen=deals,
+        refreshed_at=now or dt.datetime.now(),
+    )
+    return HistoryRefresh("full" if full else "incremental", refreshed, last_event_id)
+
+
+def history_is_current(cur: duckdb.DuckDBPyConnection) -> bool:
+    """Whether deal_spans holds every event (a cheap check; no refresh needed when True)."""
+    state = sql.fetch_one(cur, "funnel/get_history_state")
+    if state is None:
+        return False
+    sources = sql.fetch_one(
+        cur, "funnel/measure_history_sources", through_event_id=int(state["through_event_id"])
+    )
+    return (
+        int(sources["new_events"]) == 0
+        and int(sources["events"]) == int(state["events_seen"])
+        and int(sources["deals"]) == int(state["deals_seen"])
+    )
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time())
+
+
+def _float(value: Any) -> float | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    return float(value)
+
+
+def _ratio(numerator: float | None, denominator: float | None) -> float | None:
+    if numerator is None or not denominator:
+        return None
+    return numerator / denominator
+
+
+def _check_slice(slice_by: str) -> None:
+    if slice_by not in SLICES:
+        raise ValidationError(f"cannot slice by {slice_by!r}; choose one of {', '.join(SLICES)}")
+
+
+def _bounded(period: Period, what: str) -> None:
+    if period.start is None or period.end is None:
+        raise ValidationError(f"the {what} needs a first and a last day")
+
+
+def period_end_or_now(period: Period, now: dt.datetime) -> dt.datetime:
+    """The moment a period's "open at the end" figures refer to: its end, or now if later."""
+    end = _midnight(period.end) if period.end else now
+    return min(end, now)
+
+
+def _compare_params(period: Period, compare: Period | None) -> dict[str, Any]:
+    _bounded(period, "period")
+    if compare is not None:
+        _bounded(compare, "comparison period")
+        if compare.start < period.end and period.start < compare.end:
+            raise ValidationError(
+                f"the comparison period {compare.label} overlaps the period {period.label}; "
+                "choose one that does not"
+            )
+    return {
+        "start": _midnight(period.start),
+        "end": _midnight(period.end),
+        "compare_start": _midnight(compare.start) if compare else None,
+        "compare_end": _midnight(compare.end) if compare else None,
+    }
+
+
+# --------------------------------------------------------------------------- funnel
+
+
+def load_funnel(
+    cur: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    period: Period,
+    filters: DealFilter = NO_FILTERS,
+    slice_by: str = "none",
+    cohort: str = "created",
+    compare: Period | None = None,
+) -> pd.DataFrame:
+    """Per period (1 = the period, 2 = the comparison), slice and open stage: deals and amount
+    that reached the stage, conversion to the next stage, and drop-off."""
+    _check_slice(slice_by)
+    if cohort not in COHORTS:
+        raise ValidationError(f"unknown cohort {cohort!r}; choose one of {', '.join(COHORTS)}")
+    frame = sql.fetch_df(
+        cur,
+        "funnel/summarise_funnel",
+        **scoped_params(viewer, filters),
+        slice_by=slice_by,
+        cohort=cohort,
+        **_compare_params(period, compare),
+    )
+    for column in ("reached_amount", "next_amount", "dropped_amount"):
+        frame[column] = frame[column].astype(float)
+    return frame
+
+
+def load_outcomes(
+    cur: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    period: Period,
+    filters: DealFilter = NO_FILTERS,
+    slice_by: str = "none",
+    compare: Period | None = None,
+    now: dt.datetime | None = None,
+) -> pd.DataFrame:
+    """Per period and slice: won, lost, win rates by count and value, bookings, average deal
+    size, sales cycle (median, mean), open deals at the period's end and velocity."""
+    _check_slice(slice_by)
+    now = now or dt.datetime.now()
+    params = _compare_params(period, compare)
+    frame = sql.fetch_df(
+        cur,
+        "funnel/summarise_outcomes",
+        **scoped_params(viewer, filters),
+        slice_by=slice_by,
+        **params,
+        open_at=period_end_or_now(period, now),
+        compare_open_at=period_end_or_now(compare, now) if compare else None,
+    )
+    for column in ("bookings", "lost_amount", "open_amount", "cycle_days_median"):
+        frame[column] = frame[column].astype(float)
+    frame["cycle_days_mean"] = frame["cycle_days_mean"].astype(float)
+    closed = frame["won"] + frame["lost"]
+    frame["win_rate"] = (frame["won"] / closed.where(closed > 0)).astype(float)
+    value = frame["bookings"] + frame["lost_amount"]
+    frame["win_rate_value"] = (frame["bookings"] / value.where(value > 0)).astype(float)
+    frame["avg_deal_size"] = (frame["bookings"] / frame["won"].where(frame["won"] > 0)).round(2)
+    cycle = frame["cycle_days_mean"].where(frame["cycle_days_mean"] > 0)
+    frame["velocity_per_day"] = (
+        frame["open_deals"] * frame["win_rate"] * frame["avg_deal_size"] / cycle
+    ).astype(float)
+    return frame
+
+
+def list_funnel_deals(
+    cur: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    period: Period,
+    stage_order: int,
+    kind: str = "reached",
+    filters: DealFilter = NO_FILTERS,
+    slice_by: str = "none",
+    slice_key: str | None = None,
+    cohort: str = "created",
+    limit: int = DEAL_LIMIT,
+) -> pd.DataFrame:
+    """The deals of the cohort behind a funnel figure: those that reached stage k, were lost
+    at it, or are still open at it; optionally of one slice; largest first."""
+    _check_slice(slice_by)
+    if kind not in FUNNEL_DEAL_KINDS:
+        raise ValidationError(f"unknown funnel deal list {kind!r}")
+    _bounded(period, "period")
+    return sql.fetch_df(
+        cur,
+        "funnel/list_funnel_deals",
+        **scoped_params(viewer, filters),
+        slice_by=slice_by,
+        slice_key=slice_key,
+        cohort=cohort,
+        stage_order=stage_order,
+        kind=kind,
+        limit=limit,
+        **period.params(),
+    )
+
+
+# --------------------------------------------------------------------------- time in stage
+
+
+def load_time_in_stage(
+    cur: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    period: Period,
+    filters: DealFilter = NO_FILTERS,
+    now: dt.datetime | None = None,
+) -> pd.DataFrame:
+    """Per open stage and state ('completed' = stays that ended in the period, 'current' =
+    open deals' days in their stage so far): count, mean, and the 5/25/50/75/95th percentiles
+    of days in stage."""
+    _bounded(period, "period")
+    now = now or dt.datetime.now()
+    frame = sql.fetch_df(
+        cur,
+        "funnel/summarise_time_in_stage",
+        **scoped_params(viewer, filters),
+        **period.params(),
+        now=now,
+    )
+    return frame
+
+
+def list_stage_stays(
+    cur: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    period: Period,
+    stage_id: int,
+    state: str = "completed",
+    filters: DealFilter = NO_FILTERS,
+    now: dt.datetime | None = None,
+    limit: int = DEAL_LIMIT,
+) -> pd.DataFrame:
+    """The stays behind a time-in-stage box: deals with their days in the stage, longest first."""
+    if state not in ("completed", "current"):
+        raise ValidationError(f"unknown stay state {state!r}")
+    _bounded(period, "period")
+    return sql.fetch_df(
+        cur,
+        "funnel/list_stage_stays",
+        **scoped_params(viewer, filters),
+        **period.params(),
+        stage_id=stage_id,
+        state=state,
+        now=now or dt.datetime.now(),
+        limit=limit,
+    )
+
+
+# --------------------------------------------------------------------------- as of, waterfall
+
+
+def load_pipeline_as_of(
+    cur: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    day: dt.date,
+    filters: DealFilter = NO_FILTERS,
+) -> pd.DataFrame:
+    """Open deals, amount and weighted amount per stage as they stood at the end of `day`."""
+    frame = sql.fetch_df(
+        cur,
+        "funnel/summarise_pipeline_as_of",
+        **scoped_params(viewer, filters),
+        at=_midnight(day + dt.timedelta(days=1)),
+    )
+    for column in ("amount", "weighted_amount"):
+        frame[column] = frame[column].astype(float)
+    return frame
+
+
+def list_pipeline_as_of(
+    cur: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    day: dt.date,
+    stage_id: int | None = None,
+    filters: DealFilter = NO_FILTERS,
+    limit: int = DEAL_LIMIT,
+) -> pd.DataFrame:
+    """The open deals at the end of `day` (optionally in one stage), largest first."""
+    return sql.fetch_df(
+        cur,
+        "funnel/list_pipeline_as_of",
+        **scoped_params(viewer, filters),
+        at=_midnight(day + dt.timedelta(days=1)),
+        stage_id=stage_id,
+        limit=limit,
+    )
+
+
+def _waterfall_params(
+    viewer: Viewer,
+    first_day: dt.date,
+    last_day: dt.date,
+    window: Period | None,
+    filters: DealFilter,
+) -> dict[str, Any]:
+    if last_day < first_day:
+        raise ValidationError(f"the waterfall ends ({last_day}) before it starts ({first_day})")
+    if window is not None:
+        _bounded(window, "close window")
+    return {
+        **scoped_params(viewer, filters),
+        "from_at": _midnight(first_day),
+        "to_at": _midnight(last_day + dt.timedelta(days=1)),
+        "window_start": window.start if window else None,
+        "window_end": window.end if window else None,
+    }
+
+
+def load_waterfall(
+    cur: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    first_day: dt.date,
+    last_day: dt.date,
+    window: Period | None = None,
+    filters: DealFilter = NO_FILTERS,
+) -> pd.DataFrame:
+    """The pipeline waterfall from the start of first_day to the end of last_day, for deals
+    expected to close in `window` (None = all open deals): one row per step (start, new,
+    increased, decreased, pushed out, pulled in, won, lost, end) with deals and signed amount."""
+    frame = sql.fetch_df(
+        cur,
+        "funnel/summarise_waterfall",
+        **_waterfall_params(viewer, first_day, last_day, window, filters),
+    )
+    frame["label"] = frame["step"].map(WATERFALL_STEPS)
+    return frame
+
+
+def waterfall_balance(frame: pd.DataFrame) -> Decimal:
+    """Start + every flow - end: zero when the waterfall reconciles (it always should)."""
+    amounts = dict(zip(frame["step"], frame["amount"], strict=True))
+    flows = sum(
+        (Decimal(str(amounts[step])) for step in WATERFALL_STEPS if step != "end"), Decimal(0)
+    )
+    return flows - Decimal(str(amounts["end"]))
+
+
+def list_waterfall_deals(
+    cur: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    first_day: dt.date,
+    last_day: dt.date,
+    step: str,
+    window: Period | None = None,
+    filters: DealFilter = NO_FILTERS,
+    limit: int = DEAL_LIMIT,
+) -> pd.DataFrame:
+    """The deals behind one waterfall step, largest amount first."""
+    if step not in WATERFALL_STEPS:
+        raise ValidationError(f"unknown waterfall step {step!r}")
+    return sql.fetch_df(
+        cur,
+        "funnel/list_waterfall_deals",
+        **_waterfall_params(viewer, first_day, last_day, window, filters),
+        step=step,
+        limit=limit,
+    )

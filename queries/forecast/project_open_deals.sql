@@ -1,0 +1,75 @@
+-- A forecast from the scope's own history, per rep and in total (unit_level 'rep' | 'total'):
+-- for every open deal now (deal_spans' current state), the chance to win = the share won of
+-- the deals that reached its stage among those closed in [$history_start, $history_end)
+-- (by count), and the expected win date = when it entered its stage + the median days from
+-- entering that stage to winning (deals won in the same window), not before $now. The
+-- forecast for [$start, $end) = the sum of amount x chance over deals expected to win in it.
+-- Also returns how many open deals and how much was projected. Scope and filters as
+-- analytics_deals.
+with history as (
+    select deals.furthest_stage_order, stages.is_won
+    from analytics_deals(
+        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
+    ) as deals
+    inner join stages on stages.stage_id = deals.stage_id
+    where (stages.is_won or stages.is_lost)
+        and deals.closed_at >= $history_start and deals.closed_at < $history_end
+),
+
+open_stages as (
+    select stage_id, sort_order
+    from stages
+    where not is_won and not is_lost and is_active
+),
+
+stage_rates as (
+    select
+        open_stages.stage_id,
+        count(*) filter (where history.is_won) / nullif(count(*), 0) as win_rate
+    from open_stages
+    left join history on history.furthest_stage_order >= open_stages.sort_order
+    group by open_stages.stage_id
+),
+
+stage_cycles as (
+    select
+        stage_id,
+        median(epoch(closed_at - entered_at) / 86400.0) as days_to_win
+    from analytics_stays(
+        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
+    )
+    where is_won and closed_at >= $history_start and closed_at < $history_end
+    group by stage_id
+),
+
+open_now as (
+    select
+        spans.owner_rep_id,
+        spans.amount_rc,
+        stage_rates.win_rate,
+        greatest(
+            $now::timestamp,
+            spans.stage_entered_at + to_seconds(
+                coalesce(stage_cycles.days_to_win, 0) * 86400
+            )::interval
+        ) as expected_win_at
+    from analytics_spans(
+        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
+    ) as spans
+    inner join open_stages on open_stages.stage_id = spans.stage_id
+    left join stage_rates on stage_rates.stage_id = spans.stage_id
+    left join stage_cycles on stage_cycles.stage_id = spans.stage_id
+    where spans.valid_to = 'infinity'::timestamp and spans.valid_from <= $now
+)
+
+select
+    case when grouping(owner_rep_id) = 0 then 'rep' else 'total' end as unit_level,
+    owner_rep_id as unit_id,
+    count(*) filter (where expected_win_at >= $start and expected_win_at < $end) as projected_deals,
+    coalesce(sum(amount_rc) filter (where expected_win_at >= $start and expected_win_at < $end), 0)
+        as projected_amount,
+    coalesce(sum(amount_rc * coalesce(win_rate, 0))
+        filter (where expected_win_at >= $start and expected_win_at < $end), 0)::decimal(18, 2)
+        as projected_wins
+from open_now
+group by grouping sets ((owner_rep_id), ())

@@ -1,0 +1,90 @@
+-- The forecast for [$start, $end) per rep, per team and in total (unit_level 'rep' | 'team' |
+-- 'total'), for the deals the viewer may see (scope $scope_kind, $scope_rep_id,
+-- $scope_team_id; filters $team_id, $territory_id, $product_id): bookings and won deals closed
+-- in the period; open deals expected to close in it by forecast category (pipeline, best
+-- case, commit), their amount and weighted amount (amount x probability); and the unit's
+-- bookings goal for the period (rep and team goals; none for the total here).
+with deals as (
+    select
+        deals.owner_rep_id,
+        deals.amount_rc,
+        deals.probability,
+        deals.forecast_category,
+        deals.expected_close_date,
+        deals.closed_at,
+        stages.is_won,
+        stages.is_lost
+    from analytics_deals(
+        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
+    ) as deals
+    inner join stages on stages.stage_id = deals.stage_id
+    where (stages.is_won and deals.closed_at >= $start and deals.closed_at < $end)
+        or (not stages.is_won and not stages.is_lost
+            and deals.expected_close_date >= cast($start as date)
+            and deals.expected_close_date < cast($end as date))
+),
+
+per_rep as (
+    select
+        owner_rep_id,
+        count(*) filter (where is_won) as won,
+        coalesce(sum(amount_rc) filter (where is_won), 0) as bookings,
+        count(*) filter (where not is_won) as open_deals,
+        coalesce(sum(amount_rc) filter (where not is_won and forecast_category = 'commit'), 0)
+            as commit_amount,
+        coalesce(sum(amount_rc) filter (where not is_won and forecast_category = 'best_case'), 0)
+            as best_case_amount,
+        coalesce(sum(amount_rc) filter (where not is_won and forecast_category = 'pipeline'), 0)
+            as pipeline_amount,
+        coalesce(sum(amount_rc) filter (where not is_won), 0) as open_amount,
+        coalesce(sum(amount_rc * probability / 100) filter (where not is_won), 0) as weighted_amount
+    from deals
+    group by owner_rep_id
+),
+
+units as (
+    select
+        case
+            when grouping(reps.rep_id) = 0 then 'rep'
+            when grouping(teams.team_id) = 0 then 'team'
+            else 'total'
+        end as unit_level,
+        coalesce(reps.rep_id, teams.team_id) as unit_id,
+        case
+            when grouping(reps.rep_id) = 0 then any_value(reps.full_name)
+            when grouping(teams.team_id) = 0 then any_value(teams.team_name)
+            else 'Total'
+        end as unit_name,
+        case when grouping(teams.team_id) = 0 then any_value(teams.team_name) end as team_name,
+        sum(per_rep.won)::bigint as won,
+        sum(per_rep.bookings) as bookings,
+        sum(per_rep.open_deals)::bigint as open_deals,
+        sum(per_rep.commit_amount) as commit_amount,
+        sum(per_rep.best_case_amount) as best_case_amount,
+        sum(per_rep.pipeline_amount) as pipeline_amount,
+        sum(per_rep.open_amount) as open_amount,
+        sum(per_rep.weighted_amount)::decimal(18, 2) as weighted_amount
+    from per_rep
+    inner join reps on reps.rep_id = per_rep.owner_rep_id
+    inner join teams on teams.team_id = reps.team_id
+    group by grouping sets ((teams.team_id, reps.rep_id), (teams.team_id), ())
+),
+
+unit_goals as (
+    select scope_kind, scope_id, sum(target) as goal
+    from goals
+    where scope_kind in ('rep', 'team') and metric = 'bookings'
+        and period_start >= cast($start as date) and period_end <= cast($end as date)
+    group by scope_kind, scope_id
+)
+
+select
+    units.*,
+    unit_goals.goal
+from units
+left join unit_goals
+    on unit_goals.scope_kind = units.unit_level and unit_goals.scope_id = units.unit_id
+order by
+    case units.unit_level when 'total' then 0 when 'team' then 1 else 2 end,
+    units.team_name,
+    units.unit_name

@@ -1,0 +1,4 @@
+-- Removes the spans of every deal ($full_rebuild) or of the deals in history_refresh_deals.
+delete from deal_spans
+where $full_rebuild
+    or opportunity_id in (select opportunity_id from history_refresh_deals)

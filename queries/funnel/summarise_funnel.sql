@@ -1,0 +1,137 @@
+-- Stage funnel, one row per period_no (1 = [$start, $end); 2 = [$compare_start,
+-- $compare_end) when a comparison is given), slice_key and open stage (stage_order,
+-- stage_name): the deals of the cohort ($cohort 'created' = created in the period, 'closed' =
+-- closed in it) that reached the stage (furthest_stage_order >= its order, so a skipped stage
+-- counts as passed) and their amount; those that reached the next stage (won, for the last
+-- one) and the conversion; the drop-off: lost at the stage, or still open at it.
+-- $slice_by: none, owner, team, territory, product, source, rating, cohort (created month).
+-- Scope ($scope_kind, $scope_rep_id, $scope_team_id) and filters ($team_id, $territory_id,
+-- $product_id) as analytics_deals.
+with deals as (
+    select
+        owner_rep_id,
+        territory_id,
+        product_id,
+        lead_source,
+        lead_rating,
+        created_at,
+        furthest_stage_order,
+        stage_id,
+        amount_rc,
+        case when $cohort = 'closed' then closed_at else created_at end as cohort_at
+    from analytics_deals(
+        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
+    )
+    where case when $cohort = 'closed' then closed_at else created_at end
+            >= least($start, coalesce($compare_start, $start))
+        and case when $cohort = 'closed' then closed_at else created_at end
+            < greatest($end, coalesce($compare_end, $end))
+),
+
+grouped as (
+    select
+        case when cohort_at >= $start and cohort_at < $end then 1 else 2 end as period_no,
+        case $slice_by
+            when 'owner' then owner_rep_id
+            when 'team' then owner_rep_id
+            when 'territory' then territory_id
+            when 'product' then product_id
+            when 'cohort' then year(created_at) * 100 + month(created_at)
+        end as slice_id,
+        case $slice_by when 'source' then lead_source when 'rating' then lead_rating end
+            as slice_text,
+        furthest_stage_order,
+        stage_id,
+        count(*) as deals,
+        sum(amount_rc) as amount
+    from deals
+    where (cohort_at >= $start and cohort_at < $end)
+        or (cohort_at >= $compare_start and cohort_at < $compare_end)
+    group by all
+),
+
+named as (
+    select
+        grouped.period_no,
+        coalesce(
+            case $slice_by
+                when 'owner' then reps.full_name
+                when 'team' then teams.team_name
+                when 'territory' then territories.territory_name
+                when 'product' then products.product_name
+                when 'source' then grouped.slice_text
+                when 'rating' then grouped.slice_text
+                when 'cohort' then printf('%04d-%02d', grouped.slice_id // 100, grouped.slice_id % 100)
+                else 'All'
+            end,
+            '(none)'
+        ) as slice_key,
+        grouped.furthest_stage_order,
+        deal_stage.is_won,
+        deal_stage.is_lost,
+        grouped.deals,
+        grouped.amount
+    from grouped
+    inner join stages as deal_stage on deal_stage.stage_id = grouped.stage_id
+    left join reps on $slice_by in ('owner', 'team') and reps.rep_id = grouped.slice_id
+    left join teams on teams.team_id = reps.team_id
+    left join territories
+        on $slice_by = 'territory' and territories.territory_id = grouped.slice_id
+    left join products on $slice_by = 'product' and products.product_id = grouped.slice_id
+),
+
+open_stages as (
+    select stage_name, sort_order
+    from stages
+    where pipeline_name = 'default' and not is_won and not is_lost and is_active
+),
+
+final as (
+    select
+        named.period_no,
+        named.slice_key,
+        open_stages.sort_order as stage_order,
+        open_stages.stage_name,
+        coalesce(sum(named.deals) filter (where named.furthest_stage_order >= open_stages.sort_order), 0)::bigint
+            as reached,
+        coalesce(sum(named.amount) filter (where named.furthest_stage_order >= open_stages.sort_order), 0)
+            as reached_amount,
+        coalesce(sum(named.deals) filter (
+            where named.furthest_stage_order > open_stages.sort_order
+                or (named.furthest_stage_order = open_stages.sort_order and named.is_won)
+        ), 0)::bigint as next_deals,
+        coalesce(sum(named.amount) filter (
+            where named.furthest_stage_order > open_stages.sort_order
+                or (named.furthest_stage_order = open_stages.sort_order and named.is_won)
+        ), 0) as next_amount,
+        coalesce(sum(named.deals) filter (
+            where named.furthest_stage_order = open_stages.sort_order and named.is_lost
+        ), 0)::bigint as dropped_lost,
+        coalesce(sum(named.deals) filter (
+            where named.furthest_stage_order = open_stages.sort_order
+                and not named.is_won and not named.is_lost
+        ), 0)::bigint as dropped_open,
+        coalesce(sum(named.amount) filter (
+            where named.furthest_stage_order = open_stages.sort_order and not named.is_won
+        ), 0) as dropped_amount
+    from named
+    cross join open_stages
+    group by named.period_no, named.slice_key, open_stages.sort_order, open_stages.stage_name
+)
+
+select
+    period_no,
+    slice_key,
+    stage_order,
+    stage_name,
+    reached,
+    reached_amount,
+    next_deals,
+    next_amount,
+    next_deals / nullif(reached, 0) as conversion,
+    dropped_lost,
+    dropped_open,
+    dropped_lost + dropped_open as dropped,
+    dropped_amount
+from final
+order by period_no, slice_key, stage_order

@@ -1,0 +1,163 @@
+-- Closed-deal figures and open deals per period_no (1 = [$start, $end), 2 = [$compare_start,
+-- $compare_end)) and slice_key ($slice_by as in summarise_funnel): won and lost deals closed
+-- in the period, bookings, lost amount, sales cycle of the won (days from created to won,
+-- calendar dates: median and mean), and the deals open at $open_at / $compare_open_at (the
+-- period's end, or now while it runs) with their amount, rebuilt from deal_spans.
+-- Scope and filters as analytics_deals.
+with closed as (
+    select
+        closed_at,
+        created_at,
+        owner_rep_id,
+        territory_id,
+        product_id,
+        lead_source,
+        lead_rating,
+        stage_id,
+        amount_rc
+    from analytics_deals(
+        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
+    )
+    where closed_at >= least($start, coalesce($compare_start, $start))
+        and closed_at < greatest($end, coalesce($compare_end, $end))
+),
+
+closed_grouped as (
+    select
+        case when closed.closed_at >= $start and closed.closed_at < $end then 1 else 2 end
+            as period_no,
+        case $slice_by
+            when 'owner' then closed.owner_rep_id
+            when 'team' then closed.owner_rep_id
+            when 'territory' then closed.territory_id
+            when 'product' then closed.product_id
+            when 'cohort' then year(closed.created_at) * 100 + month(closed.created_at)
+        end as slice_id,
+        case $slice_by when 'source' then closed.lead_source when 'rating' then closed.lead_rating end
+            as slice_text,
+        count(*) filter (where stages.is_won) as won,
+        count(*) filter (where stages.is_lost) as lost,
+        coalesce(sum(closed.amount_rc) filter (where stages.is_won), 0) as bookings,
+        coalesce(sum(closed.amount_rc) filter (where stages.is_lost), 0) as lost_amount,
+        list(date_diff('day', closed.created_at::date, closed.closed_at::date))
+            filter (where stages.is_won) as cycle_days
+    from closed
+    inner join stages on stages.stage_id = closed.stage_id
+    where ((closed.closed_at >= $start and closed.closed_at < $end)
+            or (closed.closed_at >= $compare_start and closed.closed_at < $compare_end))
+        and (stages.is_won or stages.is_lost)
+    group by all
+),
+
+spans as (
+    select
+        valid_from,
+        valid_to,
+        stage_id,
+        amount_rc,
+        owner_rep_id,
+        territory_id,
+        product_id,
+        lead_source,
+        lead_rating,
+        created_at
+    from analytics_spans(
+        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
+    )
+    where (valid_from < $open_at and valid_to >= $open_at)
+        or (valid_from < $compare_open_at and valid_to >= $compare_open_at)
+),
+
+open_grouped as (
+    select
+        periods.period_no,
+        case $slice_by
+            when 'owner' then spans.owner_rep_id
+            when 'team' then spans.owner_rep_id
+            when 'territory' then spans.territory_id
+            when 'product' then spans.product_id
+            when 'cohort' then year(spans.created_at) * 100 + month(spans.created_at)
+        end as slice_id,
+        case $slice_by when 'source' then spans.lead_source when 'rating' then spans.lead_rating end
+            as slice_text,
+        count(*) as open_deals,
+        sum(spans.amount_rc) as open_amount
+    from spans
+    inner join stages on stages.stage_id = spans.stage_id
+    inner join (
+        select 1 as period_no, $open_at::timestamp as at_time
+        union all
+        select 2, $compare_open_at::timestamp
+    ) as periods
+        on spans.valid_from < periods.at_time and spans.valid_to >= periods.at_time
+    where not stages.is_won and not stages.is_lost
+    group by all
+),
+
+joined as (
+    select
+        coalesce(closed_grouped.period_no, open_grouped.period_no) as period_no,
+        coalesce(closed_grouped.slice_id, open_grouped.slice_id) as slice_id,
+        coalesce(closed_grouped.slice_text, open_grouped.slice_text) as slice_text,
+        coalesce(closed_grouped.won, 0) as won,
+        coalesce(closed_grouped.lost, 0) as lost,
+        coalesce(closed_grouped.bookings, 0) as bookings,
+        coalesce(closed_grouped.lost_amount, 0) as lost_amount,
+        closed_grouped.cycle_days,
+        coalesce(open_grouped.open_deals, 0) as open_deals,
+        coalesce(open_grouped.open_amount, 0) as open_amount
+    from closed_grouped
+    full outer join open_grouped
+        on open_grouped.period_no = closed_grouped.period_no
+        and open_grouped.slice_id is not distinct from closed_grouped.slice_id
+        and open_grouped.slice_text is not distinct from closed_grouped.slice_text
+),
+
+named as (
+    select
+        joined.period_no,
+        coalesce(
+            case $slice_by
+                when 'owner' then reps.full_name
+                when 'team' then teams.team_name
+                when 'territory' then territories.territory_name
+                when 'product' then products.product_name
+                when 'source' then joined.slice_text
+                when 'rating' then joined.slice_text
+                when 'cohort' then printf('%04d-%02d', joined.slice_id // 100, joined.slice_id % 100)
+                else 'All'
+            end,
+            '(none)'
+        ) as slice_key,
+        joined.won,
+        joined.lost,
+        joined.bookings,
+        joined.lost_amount,
+        joined.cycle_days,
+        joined.open_deals,
+        joined.open_amount
+    from joined
+    left join reps on $slice_by in ('owner', 'team') and reps.rep_id = joined.slice_id
+    left join teams on teams.team_id = reps.team_id
+    left join territories on $slice_by = 'territory' and territories.territory_id = joined.slice_id
+    left join products on $slice_by = 'product' and products.product_id = joined.slice_id
+),
+
+final as (
+    select
+        period_no,
+        slice_key,
+        sum(won)::bigint as won,
+        sum(lost)::bigint as lost,
+        sum(bookings) as bookings,
+        sum(lost_amount) as lost_amount,
+        list_aggregate(flatten(list(coalesce(cycle_days, []))), 'median') as cycle_days_median,
+        list_aggregate(flatten(list(coalesce(cycle_days, []))), 'avg') as cycle_days_mean,
+        sum(open_deals)::bigint as open_deals,
+        sum(open_amount) as open_amount
+    from named
+    group by period_no, slice_key
+)
+
+select * from final
+order by period_no, slice_key

@@ -1,0 +1,17 @@
+-- Creates the deals in the registered relation import_deals_stage (explicit ids, every
+-- column), one row per deal.
+insert into opportunities (
+    opportunity_id, opportunity_name, account_id, owner_rep_id, product_id, territory_id,
+    stage_id, lead_rating, lead_source, amount, currency_code, amount_rc, probability,
+    forecast_category, expected_close_date, created_at, closed_at, loss_reason, discount_pct,
+    next_step, is_recurring, source_system, external_id, row_version, updated_at, updated_by,
+    furthest_stage_order
+)
+select
+    opportunity_id, opportunity_name, account_id, owner_rep_id, product_id, territory_id,
+    stage_id, lead_rating, lead_source, amount, currency_code, amount_rc, probability,
+    forecast_category, expected_close_date, created_at, closed_at, loss_reason, discount_pct,
+    next_step, is_recurring, source_system, external_id, row_version, updated_at, updated_by,
+    furthest_stage_order
+from import_deals_stage
+order by opportunity_id

@@ -1,0 +1,156 @@
+-- Territory figures rolled up along the hierarchy: one row per territory in the subtree of
+-- $root_territory_id (via territory_subtree), with its kind, depth and map codes; bookings,
+-- won and lost deals closed in [$start, $end), open deals, open and weighted pipeline now
+-- (by the deal's territory); accounts, reps working them (distinct account owners) and
+-- potential (the accounts' bookings in [$potential_start, $start)) by the account's
+-- territory now; the territory's own bookings goal for the period (goals with scope
+-- 'territory') and the company goal with the territory's share of the company's potential,
+-- which derive a goal where none is set. Deals and accounts are limited to the viewer's
+-- scope ($scope_kind, $scope_rep_id, $scope_team_id) and the $team_id / $product_id filters;
+-- the potential share is the company's (a plan figure, the same for every viewer).
+with deals as (
+    select deals.territory_id, deals.amount_rc, deals.probability, deals.closed_at,
+        stages.is_won, stages.is_lost
+    from analytics_deals(
+        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, null, $product_id
+    ) as deals
+    inner join stages on stages.stage_id = deals.stage_id
+),
+
+leaf_deals as (
+    select
+        territory_id,
+        count(*) filter (where is_won and closed_at >= $start and closed_at < $end) as won,
+        count(*) filter (where is_lost and closed_at >= $start and closed_at < $end) as lost,
+        coalesce(sum(amount_rc) filter (where is_won and closed_at >= $start and closed_at < $end), 0)
+            as bookings,
+        coalesce(sum(amount_rc) filter (where is_lost and closed_at >= $start and closed_at < $end), 0)
+            as lost_amount,
+        count(*) filter (where not is_won and not is_lost) as open_deals,
+        coalesce(sum(amount_rc) filter (where not is_won and not is_lost), 0) as open_pipeline,
+        coalesce(sum(amount_rc * probability / 100) filter (where not is_won and not is_lost), 0)
+            as weighted_pipeline
+    from deals
+    group by territory_id
+),
+
+account_bookings as (
+    select opportunities.account_id, sum(opportunities.amount_rc) as bookings
+    from opportunities
+    inner join stages on stages.stage_id = opportunities.stage_id
+    where stages.is_won
+        and opportunities.closed_at >= $potential_start
+        and opportunities.closed_at < $start
+        and ($product_id is null or opportunities.product_id = $product_id)
+    group by opportunities.account_id
+),
+
+accounts_valued as (
+    select
+        accounts.account_id,
+        accounts.territory_id,
+        accounts.owner_rep_id,
+        coalesce(account_bookings.bookings, 0) as potential,
+        accounts.owner_rep_id in (
+            select rep_id from analytics_reps($scope_kind, $scope_rep_id, $scope_team_id, $team_id)
+        ) as is_visible
+    from accounts
+    left join account_bookings on account_bookings.account_id = accounts.account_id
+),
+
+nodes as (
+    select
+        node.territory_id as node_id,
+        sub.territory_id
+    from territories as node,
+        lateral (select territory_id from territory_subtree(node.territory_id)) as sub
+    where node.territory_id in (
+        select territory_id from territory_subtree(coalesce($root_territory_id, (
+            select min(territory_id) from territories where parent_territory_id is null
+        )))
+    )
+),
+
+rolled_deals as (
+    select
+        nodes.node_id,
+        sum(leaf_deals.won) as won,
+        sum(leaf_deals.lost) as lost,
+        sum(leaf_deals.bookings) as bookings,
+        sum(leaf_deals.lost_amount) as lost_amount,
+        sum(leaf_deals.open_deals) as open_deals,
+        sum(leaf_deals.open_pipeline) as open_pipeline,
+        sum(leaf_deals.weighted_pipeline) as weighted_pipeline
+    from nodes
+    inner join leaf_deals on leaf_deals.territory_id = nodes.territory_id
+    group by nodes.node_id
+),
+
+rolled_accounts as (
+    select
+        nodes.node_id,
+        count(*) filter (where accounts_valued.is_visible) as accounts,
+        count(distinct accounts_valued.owner_rep_id) filter (where accounts_valued.is_visible)
+            as reps_assigned,
+        coalesce(sum(accounts_valued.potential) filter (where accounts_valued.is_visible), 0)
+            as potential,
+        sum(accounts_valued.potential) as company_potential_here
+    from nodes
+    inner join accounts_valued on accounts_valued.territory_id = nodes.territory_id
+    group by nodes.node_id
+),
+
+territory_goals as (
+    select scope_id as territory_id, sum(target) as goal
+    from goals
+    where scope_kind = 'territory' and metric = 'bookings'
+        and period_start >= $start and period_end <= $end
+    group by scope_id
+),
+
+company as (
+    select
+        (select sum(target) from goals
+            where scope_kind = 'company' and metric = 'bookings'
+                and period_start >= $start and period_end <= $end) as company_goal,
+        (select sum(potential) from accounts_valued) as company_potential
+),
+
+final as (
+    select
+        territories.territory_id,
+        territories.territory_name,
+        territories.parent_territory_id,
+        territories.territory_kind,
+        case territories.territory_kind
+            when 'world' then 0 when 'region' then 1 when 'district' then 2 else 3
+        end as depth,
+        territories.country_code,
+        territories.country_iso3,
+        territories.subdivision_code,
+        coalesce(rolled_deals.won, 0)::bigint as won,
+        coalesce(rolled_deals.lost, 0)::bigint as lost,
+        coalesce(rolled_deals.bookings, 0) as bookings,
+        coalesce(rolled_deals.lost_amount, 0) as lost_amount,
+        coalesce(rolled_deals.open_deals, 0)::bigint as open_deals,
+        coalesce(rolled_deals.open_pipeline, 0) as open_pipeline,
+        coalesce(rolled_deals.weighted_pipeline, 0)::decimal(18, 2) as weighted_pipeline,
+        coalesce(rolled_accounts.accounts, 0)::bigint as accounts,
+        coalesce(rolled_accounts.reps_assigned, 0)::bigint as reps_assigned,
+        coalesce(rolled_accounts.potential, 0) as potential,
+        territory_goals.goal as territory_goal,
+        company.company_goal,
+        coalesce(rolled_accounts.company_potential_here, 0)
+            / nullif(company.company_potential, 0) as potential_share
+    from territories
+    inner join (select distinct node_id from nodes) as shown
+        on shown.node_id = territories.territory_id
+    cross join company
+    left join rolled_deals on rolled_deals.node_id = territories.territory_id
+    left join rolled_accounts on rolled_accounts.node_id = territories.territory_id
+    left join territory_goals on territory_goals.territory_id = territories.territory_id
+)
+
+select * from final
+where accounts > 0 or won + lost + open_deals > 0 or territory_goal is not null
+order by depth, territory_name
