@@ -97,16 +97,34 @@ def _authorise(viewer: Viewer, origin: str) -> None:
         raise PermissionDenied(f"The {viewer.role} role cannot {what}.")
 
 
+# the largest magnitudes the columns hold (DECIMAL(18, 2) money, DECIMAL(5, 2) percentages)
+MAX_MONEY = Decimal("1e16")
+LIMITS = {"discount_pct": Decimal(1000), "probability": Decimal(1000)}
+MAX_ID = 2**31 - 1
+TEXT_FIELDS = (
+    "opportunity_name",
+    "lead_source",
+    "next_step",
+    "loss_reason",
+    "lead_rating",
+    "currency_code",
+)
+
+
 def _decimal(value: Any, field: str, places: int = 2) -> Decimal:
     try:
         number = Decimal(str(value))
+        if number.is_finite():
+            number = round(number, places)
     except (InvalidOperation, ValueError):
         raise ValidationError(
             f"{field.replace('_', ' ')} must be a number, not {value!r}"
         ) from None
     if not number.is_finite():
         raise ValidationError(f"{field.replace('_', ' ')} must be a number, not {value!r}")
-    return round(number, places)
+    if abs(number) >= LIMITS.get(field, MAX_MONEY):
+        raise ValidationError(f"{field.replace('_', ' ')} {value!r} is out of range")
+    return number
 
 
 def _date(value: Any, field: str) -> dt.date | None:
@@ -138,19 +156,17 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     for field in ("account_id", "owner_rep_id", "product_id", "territory_id", "stage_id"):
         if clean.get(field) is not None:
             try:
-                clean[field] = int(clean[field])
-            except (TypeError, ValueError):
+                number = int(clean[field])
+            except (TypeError, ValueError, OverflowError):
+                number = None
+            if number is None or not -MAX_ID <= number <= MAX_ID:
                 raise ValidationError(
                     f"{field.replace('_', ' ')} must be an id, not {clean[field]!r}"
-                ) from None
-    for field in (
-        "opportunity_name",
-        "lead_source",
-        "next_step",
-        "loss_reason",
-        "lead_rating",
-        "currency_code",
-    ):
+                )
+            clean[field] = number
+    for field in TEXT_FIELDS:
+        if clean.get(field) is not None and not isinstance(clean[field], str):
+            raise ValidationError(f"{field.replace('_', ' ')} must be text, not {clean[field]!r}")
         if isinstance(clean.get(field), str):
             clean[field] = clean[field].strip() or None
     if clean.get("currency_code"):

@@ -11,6 +11,7 @@ import pytest
 
 from dashboard import cli
 from dashboard.config import PROJECT_ROOT
+from dashboard.db import migration_files
 
 KPI_KEYS = {
     "deals",
@@ -48,7 +49,7 @@ def test_init_creates_and_migrates_a_database(capsys, tmp_path) -> None:
     path = tmp_path / "new" / "sales.duckdb"
     code, out, _ = run(capsys, "init", "--db", str(path))
     assert code == 0
-    assert json.loads(out)["migrations"] == ["001_core"]
+    assert json.loads(out)["migrations"] == [path.stem for path in migration_files()]
     assert path.exists()
 
 
