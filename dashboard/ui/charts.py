@@ -79,7 +79,9 @@ def bookings_vs_goal_chart(frame: pd.DataFrame) -> go.Figure:
     return _layout(figure, "Bookings by month vs goal")
 
 
-def pipeline_by_stage_chart(frame: pd.DataFrame) -> go.Figure:
+def pipeline_by_stage_chart(
+    frame: pd.DataFrame, title: str = "Open pipeline by stage"
+) -> go.Figure:
     """Open pipeline per stage (amount and weighted), earliest stage on top."""
     ordered = frame.sort_values("sort_order", ascending=False)
     figure = go.Figure()
@@ -101,7 +103,7 @@ def pipeline_by_stage_chart(frame: pd.DataFrame) -> go.Figure:
         hovertemplate="%{x:$,.0f}<extra></extra>",
     )
     figure.update_layout(barmode="overlay", xaxis={"tickformat": "$,.2s"}, hovermode="y unified")
-    return _layout(figure, "Open pipeline by stage")
+    return _layout(figure, title)
 
 
 def attainment_chart(

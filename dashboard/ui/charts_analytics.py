@@ -13,7 +13,7 @@ import json
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.ui.charts import COLOURS
+from dashboard.ui.charts import COLOURS, pipeline_by_stage_chart
 
 _EMPTY_TOPOLOGY = base64.b64encode(
     json.dumps({"type": "Topology", "objects": {}, "arcs": []}).encode()
@@ -109,27 +109,7 @@ def time_in_stage_chart(summary: pd.DataFrame) -> go.Figure:
 
 def pipeline_as_of_chart(stages: pd.DataFrame, day_label: str) -> go.Figure:
     """Open amount and weighted amount per stage at a date."""
-    ordered = stages.sort_values("sort_order", ascending=False)
-    figure = go.Figure()
-    figure.add_bar(
-        y=ordered["stage_name"],
-        x=ordered["amount"],
-        orientation="h",
-        name="Open amount",
-        marker_color=COLOURS["pipeline"],
-        customdata=ordered["deals"],
-        hovertemplate="%{x:$,.0f} in %{customdata} deals<extra></extra>",
-    )
-    figure.add_bar(
-        y=ordered["stage_name"],
-        x=ordered["weighted_amount"],
-        orientation="h",
-        name="Weighted",
-        marker_color=COLOURS["weighted"],
-        hovertemplate="%{x:$,.0f}<extra></extra>",
-    )
-    figure.update_layout(barmode="overlay", xaxis={"tickformat": "$,.2s"}, hovermode="y unified")
-    return _layout(figure, f"Open pipeline as of {day_label}")
+    return pipeline_by_stage_chart(stages, f"Open pipeline as of {day_label}")
 
 
 def territory_map(

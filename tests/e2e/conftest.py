@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -45,15 +47,12 @@ def chromium_path() -> str:
     return CHROMIUM
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory) -> str:
-    """The app on a demo workspace, served on a free loopback port; yields its URL."""
-    folder = tmp_path_factory.mktemp("e2e")
-    database = folder / "sales.duckdb"
-    build_small_demo(database).close()
+@contextmanager
+def serve(database: Path) -> Iterator[str]:
+    """`streamlit run` on a workspace file at a free loopback port; yields its URL."""
     port = _free_port()
-    env = {**os.environ, "SALES_DB": str(database)}
-    log = (folder / "streamlit.log").open("w")
+    log_path = database.parent / "streamlit.log"
+    log = log_path.open("w")
     process = subprocess.Popen(
         [
             sys.executable,
@@ -71,7 +70,7 @@ def server(tmp_path_factory) -> str:
             "false",
         ],
         cwd=PROJECT_ROOT,
-        env=env,
+        env={**os.environ, "SALES_DB": str(database)},
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -86,14 +85,25 @@ def server(tmp_path_factory) -> str:
             time.sleep(0.5)
     else:
         process.kill()
-        raise RuntimeError(f"streamlit did not start: {(folder / 'streamlit.log').read_text()}")
-    yield url
-    process.terminate()
+        raise RuntimeError(f"streamlit did not start: {log_path.read_text()}")
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory) -> str:
+    """The app on a demo workspace, served on a free loopback port; yields its URL."""
+    database = tmp_path_factory.mktemp("e2e") / "sales.duckdb"
+    build_small_demo(database).close()
+    with serve(database) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -4,21 +4,16 @@ one else's; the charts draw; the payroll downloads as a file."""
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from decimal import Decimal
 
 import pytest
 
-from dashboard import PROJECT_ROOT, auth, demo
+from dashboard import auth, demo
 from dashboard.compensation import build_demo_compensation
 from dashboard.compensation.common import quarter_of
 from dashboard.compensation.statements import compute_statements
 from tests.conftest import TODAY, build_small_demo
-from tests.e2e.conftest import _free_port, sign_in
+from tests.e2e.conftest import serve, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -44,49 +39,8 @@ def comp_workspace(tmp_path_factory) -> dict:
 @pytest.fixture(scope="module")
 def comp_server(comp_workspace, chromium_path) -> str:
     """The app on that workspace, on a free loopback port."""
-    port = _free_port()
-    log_path = comp_workspace["path"].parent / "streamlit.log"
-    log = log_path.open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "streamlit_app.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, "SALES_DB": str(comp_workspace["path"])},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        raise RuntimeError(f"streamlit did not start: {log_path.read_text()}")
-    yield url
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+    with serve(comp_workspace["path"]) as url:
+        yield url
 
 
 def open_nav(page, title: str) -> None:
