@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from dashboard import auth, sql
+from dashboard import auth, funnel, sql
+from dashboard.compensation import build_demo_compensation
 from dashboard.db import Database
 from dashboard.errors import ValidationError
 
@@ -440,26 +441,22 @@ def build_demo(
         for name, frame in frames.items():
             cur.register(name, frame)
         for number, (label, query) in enumerate(steps):
-            report(number / (len(steps) + 2), f"{label}: {query.split('/')[1].replace('_', ' ')}")
+            report(number / (len(steps) + 3), f"{label}: {query.split('/')[1].replace('_', ' ')}")
             if query == "demo/insert_rollup_goals":
                 sql.execute(cur, query, level=next(rollup_levels))
             else:
                 sql.execute(cur, query, **params.get(query, {}))
-        report(len(steps) / (len(steps) + 2), "Sign-in accounts")
+        report((len(steps) - 0.5) / (len(steps) + 3), "Sign-in accounts")
         _insert_demo_users(cur, frames["demo_teams"], frames["demo_reps"])
+        # the demo writes ids itself; move each sequence past the highest so later inserts
+        # never collide
+        for table, highest in sql.fetch_one(cur, "demo/max_demo_ids").items():
+            sql.execute(cur, "demo/advance_sequence", sequence=f"seq_{table}", steps=highest)
+        report(len(steps) / (len(steps) + 3), "Compensation plans and statements")
+        build_demo_compensation(cur, as_of)
+        report((len(steps) + 1) / (len(steps) + 3), "Pipeline history for the funnel")
+        funnel.refresh_history(cur, now=as_of_at)
         counts = sql.fetch_one(cur, "demo/count_workspace_rows")
-        # demo ids are 1..count; move each sequence past them so later inserts never collide
-        for table in (
-            "teams",
-            "territories",
-            "reps",
-            "products",
-            "segments",
-            "accounts",
-            "opportunities",
-            "orders",
-        ):
-            sql.execute(cur, "demo/advance_sequence", sequence=f"seq_{table}", steps=counts[table])
         sql.execute(cur, "workspace/set_setting", key="is_demo", value="true")
         sql.execute(cur, "workspace/set_setting", key="demo_as_of", value=as_of.isoformat())
         sql.execute(cur, "workspace/set_setting", key="demo_seed", value=str(seed))

@@ -8,8 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from dashboard import auth, sql
-from dashboard.compensation import build_demo_compensation
+from dashboard import auth
 from dashboard.compensation.common import quarter_of
 from dashboard.compensation.engine import format_money
 from dashboard.compensation.statements import compute_statements, first_open_quarter
@@ -38,21 +37,6 @@ REFUSED = [
     for role in ROLES
     if role not in next(spec for spec in PAGES if spec.path == path).roles
 ]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def compensation(workspace_file):
-    """The test workspace with the demo's plans, assignments, closed quarters and disputes."""
-    db = open_database(str(workspace_file))
-    with db.reading() as cur:
-        built = cur.execute("select count(*) from comp_plans").fetchone()[0] > 0
-        as_of = dt.date.fromisoformat(
-            sql.fetch_one(cur, "workspace/get_setting", key="demo_as_of")["setting_value"]
-        )
-    if not built:
-        with db.transaction() as cur:
-            build_demo_compensation(cur, as_of)
-    return db
 
 
 def viewer_for(role: str) -> auth.Viewer:

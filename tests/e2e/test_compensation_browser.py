@@ -9,7 +9,6 @@ from decimal import Decimal
 import pytest
 
 from dashboard import auth, demo
-from dashboard.compensation import build_demo_compensation
 from dashboard.compensation.common import quarter_of
 from dashboard.compensation.statements import compute_statements
 from tests.conftest import TODAY, build_small_demo
@@ -23,9 +22,6 @@ def comp_workspace(tmp_path_factory) -> dict:
     """A demo workspace with compensation, and what its rep and manager should see."""
     path = tmp_path_factory.mktemp("e2e_comp") / "sales.duckdb"
     database = build_small_demo(path)
-    with database.transaction() as cur:
-        if not cur.execute("select count(*) from comp_plans").fetchone()[0]:
-            build_demo_compensation(cur, TODAY)
     with database.reading() as cur:
         viewers = {role: auth.viewer_for_email(cur, email) for email, _, role in demo.DEMO_USERS}
         quarter = quarter_of(TODAY)

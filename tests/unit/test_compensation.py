@@ -659,16 +659,10 @@ def test_leaderboards_rank_the_team_and_award_badges(plan, org) -> None:
 
 @pytest.fixture(scope="module")
 def demo_compensation(demo_db):
-    """The demo workspace with its compensation (built here until the demo build calls it)."""
+    """The demo workspace, which the demo build gives its compensation, and its as-of date."""
     with demo_db.reading() as cur:
-        built = cur.execute("select count(*) from comp_plans").fetchone()[0] > 0
-        as_of = dt.date.fromisoformat(
-            sql.fetch_one(cur, "workspace/get_setting", key="demo_as_of")["setting_value"]
-        )
-    if not built:
-        with demo_db.transaction() as cur:
-            build_demo_compensation(cur, as_of)
-    return demo_db, as_of
+        as_of = sql.fetch_one(cur, "workspace/get_setting", key="demo_as_of")["setting_value"]
+    return demo_db, dt.date.fromisoformat(as_of)
 
 
 def test_the_demo_has_plans_assignments_closed_quarters_and_disputes(

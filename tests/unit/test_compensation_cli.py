@@ -8,7 +8,6 @@ import openpyxl
 import pytest
 
 from dashboard import cli
-from dashboard.compensation import build_demo_compensation
 from dashboard.compensation.common import next_quarter, quarter_of
 from dashboard.compensation.statements import first_open_quarter
 from tests.conftest import TODAY, build_small_demo
@@ -24,9 +23,6 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 def workspace(tmp_path_factory):
     path = tmp_path_factory.mktemp("comp_cli") / "demo.duckdb"
     database = build_small_demo(path, deals=1500, seed=5)
-    with database.transaction() as cur:
-        if not cur.execute("select count(*) from comp_plans").fetchone()[0]:
-            build_demo_compensation(cur, TODAY)
     with database.reading() as cur:
         to_close = first_open_quarter(cur)
     database.close()

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from dashboard import demo, metrics
+from dashboard import demo, funnel, metrics
 from dashboard.errors import ValidationError
 from tests.conftest import DEMO_DEALS, TODAY, build_small_demo
 
@@ -201,6 +201,31 @@ def test_new_rows_after_the_demo_get_fresh_ids(demo_db) -> None:
         ).fetchone()[0]
         assert team_id == 14
         cur.execute("delete from teams where team_id = 14")
+
+
+@pytest.mark.parametrize(
+    ("highest", "following"),
+    [
+        ("select max(account_id) from accounts", "select nextval('seq_accounts')"),
+        ("select max(opportunity_id) from opportunities", "select nextval('seq_opportunities')"),
+        ("select max(order_id) from orders", "select nextval('seq_orders')"),
+        ("select max(order_line_id) from order_lines", "select nextval('seq_order_lines')"),
+    ],
+)
+def test_each_sequence_is_past_the_highest_id_the_demo_wrote(demo_db, highest, following) -> None:
+    # order ids are the won deals' ids, so they are sparse: counting rows is not enough
+    with demo_db.reading() as cur:
+        assert scalar(cur, following) > scalar(cur, highest)
+
+
+def test_the_demo_has_compensation_and_the_funnel_history(demo_db) -> None:
+    with demo_db.reading() as cur:
+        plans = scalar(cur, "select count(*) from comp_plans")
+        closed = scalar(cur, "select count(*) from comp_period_closes")
+        history_current = funnel.history_is_current(cur)
+    assert plans == 2
+    assert closed == 3
+    assert history_current
 
 
 def test_furthest_stage_agrees_with_the_history(demo_db) -> None:
