@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from dashboard import config
+from dashboard import config, demo
 from dashboard.db import Database, applied_migrations, migrate, migration_files
 from dashboard.errors import MigrationError
 
@@ -89,3 +89,29 @@ def test_every_setting_is_documented_in_the_readme() -> None:
     for env_var, secret_key, _, _ in config.SETTINGS.values():
         assert f"`{env_var}`" in readme, f"README does not document {env_var}"
         assert f"`{secret_key}`" in readme, f"README does not document {secret_key}"
+
+
+def test_upgrading_fills_the_furthest_stage_of_deals_written_before_it(tmp_path) -> None:
+    # a workspace at migration 008 whose deals lack furthest_stage_order, as before 002
+    before = tmp_path / "migrations"
+    before.mkdir()
+    for path in migration_files():
+        if path.stem < "009":
+            (before / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    database = Database(":memory:")
+    migrate(database, before)
+    demo.build_demo(database, deals=400, seed=2)
+    with database.transaction() as cur:
+        expected = cur.execute(
+            "select opportunity_id, furthest_stage_order from opportunities order by 1"
+        ).fetchall()
+        cur.execute("update opportunities set furthest_stage_order = null")
+
+    assert "009_backfill_furthest_stage" in migrate(database)
+
+    with database.reading() as cur:
+        backfilled = cur.execute(
+            "select opportunity_id, furthest_stage_order from opportunities order by 1"
+        ).fetchall()
+    assert backfilled == expected
+    assert {stage for _, stage in expected} == set(range(1, 8))
