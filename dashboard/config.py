@@ -53,6 +53,12 @@ SETTINGS: dict[str, tuple[str, str, str, str]] = {
         "30000",
         "Deals in the demo workspace built on first start",
     ),
+    "import_max_mb": (
+        "SALES_IMPORT_MAX_MB",
+        "import_max_mb",
+        "200",
+        "Largest file an import accepts, in MB",
+    ),
 }
 
 
@@ -65,6 +71,7 @@ class Settings:
     session_max_hours: int
     cache_ttl_seconds: int
     demo_deals: int
+    import_max_mb: float
 
 
 def _read_secrets(path: Path) -> dict:
@@ -95,6 +102,7 @@ def load_settings(secrets_file: Path = SECRETS_FILE) -> Settings:
         session_max_hours=int(raw["session_max_hours"]),
         cache_ttl_seconds=int(raw["cache_ttl_seconds"]),
         demo_deals=int(raw["demo_deals"]),
+        import_max_mb=float(raw["import_max_mb"]),
     )
 
 

@@ -18,13 +18,8 @@ The steps, each in its own module:
 
 from __future__ import annotations
 
-import os
-
+from dashboard.config import get_settings
 from dashboard.errors import DomainError
-
-# The lead wires this into dashboard/config.py; until then it is read here.
-MAX_UPLOAD_ENV = "SALES_IMPORT_MAX_MB"
-DEFAULT_MAX_UPLOAD_MB = 200
 
 
 class ImportRefused(DomainError):
@@ -32,10 +27,5 @@ class ImportRefused(DomainError):
 
 
 def max_upload_bytes() -> int:
-    """The largest file an import accepts, from SALES_IMPORT_MAX_MB (default 200 MB)."""
-    raw = os.environ.get(MAX_UPLOAD_ENV, "").strip()
-    try:
-        megabytes = float(raw) if raw else DEFAULT_MAX_UPLOAD_MB
-    except ValueError:
-        megabytes = DEFAULT_MAX_UPLOAD_MB
-    return int(megabytes * 1024 * 1024)
+    """The largest file an import accepts (setting SALES_IMPORT_MAX_MB)."""
+    return int(get_settings().import_max_mb * 1024 * 1024)

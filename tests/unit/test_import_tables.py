@@ -9,6 +9,7 @@ import io
 import pytest
 from openpyxl import Workbook
 
+from dashboard.config import get_settings
 from dashboard.importing import ImportRefused, tables
 
 
@@ -163,8 +164,13 @@ def test_files_that_are_not_tables_are_refused_with_the_reason(data, message) ->
 
 def test_the_size_limit_comes_from_the_setting(monkeypatch) -> None:
     monkeypatch.setenv("SALES_IMPORT_MAX_MB", "0.001")
-    with pytest.raises(ImportRefused, match="the import limit is 0 MB"):
-        tables.read_tables("big.csv", b"a,b\n" + b"1,2\n" * 1000)
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(ImportRefused, match="the import limit is 0 MB"):
+            tables.read_tables("big.csv", b"a,b\n" + b"1,2\n" * 1000)
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
 
 
 @pytest.mark.parametrize(
