@@ -73,6 +73,29 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+# how each field is named to a person (messages, history, conflict reports)
+FIELD_LABELS = {
+    "opportunity_name": "name",
+    "account_id": "account",
+    "owner_rep_id": "owner",
+    "product_id": "product",
+    "territory_id": "territory",
+    "lead_rating": "lead rating",
+    "lead_source": "lead source",
+    "currency_code": "currency",
+    "amount": "amount",
+    "discount_pct": "discount",
+    "probability": "probability",
+    "forecast_category": "forecast category",
+    "expected_close_date": "expected close date",
+    "next_step": "next step",
+    "is_recurring": "recurring",
+    "stage_id": "stage",
+    "stage_name": "stage",
+    "loss_reason": "loss reason",
+}
+
+
 class ConflictError(DomainError):
     """The deal changed since the editor loaded it; `changes` lists what changed meanwhile."""
 
@@ -348,7 +371,8 @@ def create_deal(
     source_system: str = "app",
     external_id: str | None = None,
 ) -> SavedDeal:
-    """Create a deal and its 'created' event (plus a won/lost event when it starts closed)."""
+    """Create a deal and its 'created' event; a deal that starts closed is created in its
+    won/lost stage (its history before that is unknown, so none is invented)."""
     _authorise(viewer, origin)
     at = at or dt.datetime.now()
     given = _clean(values)
@@ -521,7 +545,8 @@ def _conflict(
         cur, "deals/list_events", opportunity_id=opportunity_id, after_version=expected_version
     )
     who = ", ".join(sorted(set(meanwhile["changed_by"].dropna()))) or "someone else"
-    fields = ", ".join(dict.fromkeys(meanwhile["field_name"].dropna())) or "the deal"
+    labels = [FIELD_LABELS.get(name, name) for name in meanwhile["field_name"].dropna()]
+    fields = ", ".join(dict.fromkeys(labels)) or "the deal"
     return ConflictError(
         f"{who} changed {fields} of this deal after you opened it. Your edit was not saved; "
         "look at what changed, then apply your edit again.",

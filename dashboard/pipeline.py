@@ -67,26 +67,7 @@ GRID_COLUMNS = {
     "next_step": "next_step",
     "loss_reason": "loss_reason",
 }
-FIELD_LABELS = {
-    "opportunity_name": "name",
-    "account_id": "account",
-    "owner_rep_id": "owner",
-    "product_id": "product",
-    "territory_id": "territory",
-    "lead_rating": "lead rating",
-    "lead_source": "lead source",
-    "currency_code": "currency",
-    "amount": "amount",
-    "discount_pct": "discount",
-    "probability": "probability",
-    "forecast_category": "forecast category",
-    "expected_close_date": "expected close date",
-    "next_step": "next step",
-    "is_recurring": "recurring",
-    "stage_id": "stage",
-    "stage_name": "stage",
-    "loss_reason": "loss reason",
-}
+FIELD_LABELS = deals.FIELD_LABELS
 _NUMBER_FIELDS = ("amount", "discount_pct", "probability")
 _ID_FIELDS = ("account_id", "owner_rep_id", "product_id", "territory_id", "stage_id")
 _TEXT_FIELDS = (

@@ -296,7 +296,7 @@ def test_a_stale_edit_shows_what_changed_and_can_be_reapplied(app, workspace) ->
     at.number_input(key=f"{prefix}_amount").set_value(7777.0)
     at.button(key=f"FormSubmitter:{prefix}-Save changes").click().run()
     assert not at.exception, at.exception
-    assert "Alex Admin changed next_step" in messages(at.error)
+    assert "Alex Admin changed next step" in messages(at.error)
     changed = table_with(at, "Who", "Field", "Before")
     assert changed[["Field", "Before", "After"]].values.tolist() == [
         ["next_step", None, "Admin's call"]
@@ -451,7 +451,7 @@ def test_a_bulk_edit_reports_each_row(app, workspace) -> None:
         "AppTest bulk stale": "refused",
         "AppTest bulk small": "refused",
     }
-    assert "Alex Admin changed next_step" in outcome.loc["AppTest bulk stale", "Reason"]
+    assert "Alex Admin changed next step" in outcome.loc["AppTest bulk stale", "Reason"]
     assert "loss reason" in outcome.loc["AppTest bulk small", "Reason"]
     assert "1 saved, 2 refused" in messages(at.error)
     assert current(db, big)["amount"] == Decimal("3500.00")

@@ -155,6 +155,24 @@ def test_a_stale_edit_is_refused_and_says_what_changed(org) -> None:
     assert (deal["next_step"], deal["amount"], deal["row_version"]) == (None, Decimal("1200.00"), 2)
 
 
+def test_a_conflict_names_the_fields_as_people_call_them(org) -> None:
+    saved = create(org)
+    update(
+        org,
+        MANAGER_A,
+        saved.opportunity_id,
+        1,
+        stage_id=3,
+        expected_close_date=dt.date(2026, 3, 31),
+        lead_rating="hot",
+    )
+    with pytest.raises(deals.ConflictError) as refused:
+        update(org, REP_ONE, saved.opportunity_id, 1, next_step="Call back")
+    message = str(refused.value)
+    assert "expected close date" in message and "lead rating" in message and "stage" in message
+    assert "_id" not in message and "expected_close_date" not in message
+
+
 def test_losing_needs_a_reason_and_closes_the_deal(org) -> None:
     saved = create(org)
     with pytest.raises(ValidationError, match="loss reason"):

@@ -563,7 +563,7 @@ def test_a_bulk_edit_saves_rows_on_their_own_and_says_why_others_were_refused(bo
     reasons = table["reason"].tolist()
     assert "loss reason" in reasons[1]
     assert "no deal" in reasons[2] and "that you can see" in reasons[2]
-    assert "Admin changed next_step" in reasons[3]
+    assert "Admin changed next step" in reasons[3]
     assert "no stage called 'Limbo'" in reasons[4]
     assert "cannot be negative" in reasons[5]
     assert [item.is_conflict for item in outcomes] == [False, False, False, True, False, False]
