@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import json
+from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 
@@ -25,6 +29,22 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
             safe[column] = safe[column].map(neutralise_cell)
     safe.columns = [neutralise_cell(str(column)) for column in safe.columns]
     return safe
+
+
+def json_default(value: Any) -> Any:
+    """JSON for values pandas and DuckDB hand back: dates as ISO text, decimals as numbers."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return str(value)
+
+
+def to_json_records(frame: pd.DataFrame) -> str:
+    """A frame as a JSON list of objects: missing values null, money as exact as it is stored
+    (no float noise such as 10254871.9100000001)."""
+    plain = frame.astype(object).where(frame.notna(), None)
+    return json.dumps(plain.to_dict(orient="records"), default=json_default)
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:

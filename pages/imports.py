@@ -384,6 +384,9 @@ def show_preview(index: int, result) -> bool:
     for note in result.notes:
         st.caption(f"ℹ️ {note}")
     confirmed = True
+    if result.refusal:
+        st.error(result.refusal)
+        confirmed = False
     if result.duplicate_of:
         confirmed = st.checkbox(
             f"This file was loaded before (batch {', '.join(map(str, result.duplicate_of))}): "

@@ -11,6 +11,7 @@ from dashboard import forecast, funnel, metrics, territory
 from dashboard.commands.common import CLI_VIEWER, add_db, iso_date
 from dashboard.db import Database
 from dashboard.errors import ValidationError
+from dashboard.export import to_json_records
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -118,7 +119,7 @@ def run_waterfall(args: argparse.Namespace, db: Database) -> int:
 def run_territories(args: argparse.Namespace, db: Database) -> int:
     with db.reading() as cur:
         frame = territory.load_territories(cur, CLI_VIEWER, _period(args))
-    print(frame.to_json(orient="records", date_format="iso"))
+    print(to_json_records(frame))
     return 0
 
 
@@ -126,5 +127,5 @@ def run_forecast(args: argparse.Namespace, db: Database) -> int:
     _refresh(db)
     with db.reading() as cur:
         frame = forecast.load_forecast(cur, CLI_VIEWER, _period(args))
-    print(frame.to_json(orient="records", date_format="iso"))
+    print(to_json_records(frame))
     return 0

@@ -12,6 +12,7 @@ from dashboard import auth, demo, metrics
 from dashboard.commands.common import CLI_VIEWER, add_db, iso_date
 from dashboard.db import Database, applied_migrations
 from dashboard.errors import DomainError
+from dashboard.export import to_json_records
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -112,5 +113,5 @@ def run_user_add(args: argparse.Namespace, db: Database) -> int:
 def run_user_list(args: argparse.Namespace, db: Database) -> int:
     with db.reading() as cur:
         users = auth.list_users(cur)
-    print(users.to_json(orient="records", date_format="iso"))
+    print(to_json_records(users))
     return 0

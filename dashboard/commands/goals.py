@@ -11,6 +11,7 @@ from dashboard import goals
 from dashboard.commands.common import CLI_VIEWER, add_db
 from dashboard.db import Database
 from dashboard.errors import DomainError
+from dashboard.export import to_json_records
 
 LIST_COLUMNS = [
     "goal_id",
@@ -116,5 +117,5 @@ def run_list(args: argparse.Namespace, db: Database) -> int:
             goals.parse_period(args.period, goals.fiscal_year_start(cur)) if args.period else None
         )
         frame = goals.load_goals(cur, CLI_VIEWER, window, metric=args.metric)
-    print(frame[LIST_COLUMNS].to_json(orient="records", date_format="iso"))
+    print(to_json_records(frame[LIST_COLUMNS]))
     return 0

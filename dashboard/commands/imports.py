@@ -10,8 +10,9 @@ from pathlib import Path
 
 from dashboard.commands.common import CLI_VIEWER, add_db
 from dashboard.db import Database
+from dashboard.export import json_default, to_json_records
 from dashboard.importing import ImportRefused, batches, planning
-from dashboard.importing.mapping import DEFAULT_REP_TEAM, json_default
+from dashboard.importing.mapping import DEFAULT_REP_TEAM
 from dashboard.importing.sources import FAMILIES
 from dashboard.importing.values import ValueProblem, normalise_date_format
 
@@ -134,13 +135,17 @@ def run_import(args: argparse.Namespace, db: Database) -> int:
             },
         }
     print(json.dumps(output, default=json_default))
-    return 0
+    # a dry run predicts the load: a table the load would refuse is an error here too
+    refusals = [result.refusal for result in results if result.refusal]
+    for refusal in refusals:
+        print(f"error: {refusal}", file=sys.stderr)
+    return 2 if refusals else 0
 
 
 def run_list(args: argparse.Namespace, db: Database) -> int:
     with db.reading() as cur:
         frame = batches.list_batches(cur, CLI_VIEWER, limit=args.limit)
-    print(frame.to_json(orient="records", date_format="iso"))
+    print(to_json_records(frame))
     return 0
 
 
@@ -156,5 +161,5 @@ def run_undo(args: argparse.Namespace, db: Database) -> int:
 def run_rejects(args: argparse.Namespace, db: Database) -> int:
     with db.reading() as cur:
         frame = batches.list_rejects(cur, CLI_VIEWER, args.batch_id)
-    print(frame.to_json(orient="records"), file=sys.stdout)
+    print(to_json_records(frame))
     return 0

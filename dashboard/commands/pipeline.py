@@ -11,6 +11,7 @@ import pandas as pd
 from dashboard import deals, pipeline
 from dashboard.commands.common import CLI_VIEWER, add_db, iso_date
 from dashboard.db import Database
+from dashboard.export import to_json_records
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -76,7 +77,7 @@ def _filters(args: argparse.Namespace) -> pipeline.PipelineFilter:
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
-    return json.loads(frame.to_json(orient="records", date_format="iso"))
+    return json.loads(to_json_records(frame))
 
 
 def run_board(args: argparse.Namespace, db: Database) -> int:

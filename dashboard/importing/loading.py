@@ -93,6 +93,18 @@ class LoadResult:
     def rows(self) -> int:
         return len(self.outcomes)
 
+    @property
+    def refusal(self) -> str | None:
+        """Why loading this table is refused whole (every row rejected), else None."""
+        if not self.rows or self.count("rejected") < self.rows:
+            return None
+        reasons = Counter(reject["reason"] for reject in self.rejects).most_common(3)
+        shown = "; ".join(f"{reason} ({count} rows)" for reason, count in reasons)
+        where = self.file_name + (f" › {self.sheet}" if self.sheet else "")
+        return (
+            f"None of the {self.rows} rows of {where} can be loaded: {shown}. Nothing was changed."
+        )
+
     def summary(self) -> dict[str, Any]:
         """The JSON summary the command line prints."""
         return {
@@ -209,8 +221,8 @@ def load_tables(
                     cur, viewer, table, mapping, records, now=now, progress=step, path=path
                 )
                 result.duplicate_of = [int(batch["batch_id"]) for batch in earlier]
-                if not dry_run and result.rows and result.count("rejected") == result.rows:
-                    raise ImportRefused(_nothing_loads(table, result))
+                if not dry_run and result.refusal:
+                    raise ImportRefused(result.refusal)
                 results.append(result)
             if dry_run:
                 raise _Rollback(results)
@@ -219,12 +231,6 @@ def load_tables(
             result.batch_id = None
         return rollback.results
     return results
-
-
-def _nothing_loads(table: RawTable, result: LoadResult) -> str:
-    reasons = Counter(reject["reason"] for reject in result.rejects).most_common(3)
-    shown = "; ".join(f"{reason} ({count} rows)" for reason, count in reasons)
-    return f"None of the {result.rows} rows of {table.label} can be loaded: {shown}. Nothing was changed."
 
 
 def load_records(

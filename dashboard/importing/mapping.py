@@ -13,7 +13,6 @@ import json
 import re
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
-from typing import Any
 
 import duckdb
 import pandas as pd
@@ -317,12 +316,3 @@ def delete_profile(cur: duckdb.DuckDBPyConnection, viewer: Viewer, name: str) ->
         entity_id=name,
         detail=None,
     )
-
-
-def json_default(value: Any) -> Any:
-    """JSON for values pandas and DuckDB hand back (dates, decimals)."""
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return float(value)
-    return str(value)

@@ -166,3 +166,18 @@ def test_module_entry_point_shows_help() -> None:
     )
     for command in ("init", "demo", "kpis", "user"):
         assert command in result.stdout
+
+
+def test_output_piped_into_a_reader_that_stops_early_ends_quietly(demo_file) -> None:
+    # like `python -m dashboard goals list | head -c 100`: far more output than a pipe holds
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dashboard", "goals", "list", "--db", str(demo_file)],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert len(process.stdout.read(100)) == 100
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    process.wait(timeout=120)
+    assert "Traceback" not in stderr and "BrokenPipeError" not in stderr

@@ -97,6 +97,18 @@ def test_dry_run_counts_and_changes_nothing(capsys, files) -> None:
     assert json.loads(out) == []
 
 
+def test_a_dry_run_predicts_a_refusal_as_the_load_would_say_it(capsys, files) -> None:
+    # without --create-reps no owner of deals.csv is known, so no row can load
+    db = str(files / "sales.duckdb")
+    file = str(files / "deals.csv")
+    code, out, dry_err = run(capsys, "import", file, "--db", db, "--dry-run")
+    assert code == 2 and json.loads(out)["rejected"] == 3
+    code, out, load_err = run(capsys, "import", file, "--db", db)
+    assert code == 2 and out == ""
+    assert "None of the 3 rows of deals.csv can be loaded" in dry_err
+    assert dry_err == load_err
+
+
 def test_undo_and_loading_the_same_file_again(capsys, files) -> None:
     db = str(files / "sales.duckdb")
     run(capsys, "import", str(files / "deals.csv"), "--db", db, "--create-reps")
