@@ -154,3 +154,23 @@ def test_users_page_refuses_a_short_password(app) -> None:
     at.text_input(key="users_password").input("short")
     at.button(key="FormSubmitter:users_add_form-Add account").click().run()
     assert "at least 10 characters" in at.error[0].value
+
+
+def test_metric_definitions_cover_every_area_and_can_be_searched(app) -> None:
+    at = app("rep").run()
+    at.switch_page("pages/definitions.py").run()
+    assert not at.exception
+    areas = set(at.dataframe[0].value["Area"])
+    assert {"Overview", "Funnel", "Forecast", "Compensation", "Stakeholder reports"} <= areas
+    at.text_input(key="definitions_search").input("clawback").run()
+    shown = at.dataframe[0].value
+    assert "Clawback" in set(shown["Metric"])
+    text = (shown["Metric"] + " " + shown["Definition"]).str.lower()
+    assert text.str.contains("clawback").all()
+    at.text_input(key="definitions_search").input("").run()
+    at.pills(key="definitions_areas").set_value(["Funnel"]).run()
+    funnel_only = at.dataframe[0].value
+    assert set(funnel_only["Area"]) == {"Funnel"}
+    assert "Waterfall" in set(funnel_only["Metric"])
+    at.text_input(key="definitions_search").input("no such figure").run()
+    assert not at.dataframe and "No definition matches" in at.info[0].value
