@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import streamlit as st
 
-from dashboard import auth, demo
+from dashboard import auth, demo, store
 from dashboard.config import get_settings
-from dashboard.db import Database, open_database
+from dashboard.db import Database, is_store_url, open_database
 from dashboard.errors import DomainError, ValidationError
 from dashboard.ui.registry import page_for
 
@@ -26,6 +27,19 @@ def _database(path: str) -> Database:
 def get_database() -> Database:
     """The process-wide database (opened and migrated once)."""
     return _database(get_settings().db_path)
+
+
+@st.cache_resource(show_spinner=False)
+def _change_watch(path: str) -> store.ChangeWatch:
+    return store.ChangeWatch(lambda: st.cache_data.clear())
+
+
+def refresh_if_changed_elsewhere(db: Database) -> None:
+    """On the shared store other app servers write too: drop cached figures once they have
+    (looked at every few seconds). One embedded file has one app process, which clears its
+    caches after its own writes."""
+    if is_store_url(db.path):
+        _change_watch(db.path).check(db, time.monotonic())
 
 
 def ensure_workspace(db: Database) -> None:
@@ -96,6 +110,7 @@ def current_viewer(db: Database) -> auth.Viewer | None:
 def require_viewer(page_file: str) -> tuple[Database, auth.Viewer]:
     """The database and viewer for a page; stops the page when nobody or the wrong role is signed in."""
     db = get_database()
+    refresh_if_changed_elsewhere(db)
     viewer = current_viewer(db)
     if viewer is None:
         st.warning("Please sign in first.")
