@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import sql
+from dashboard.audit import record_audit
 from dashboard.auth import ROLE_LABELS, Viewer
 from dashboard.errors import DomainError, NotFoundError, PermissionDenied, ValidationError
 
@@ -257,7 +258,9 @@ def set_fiscal_year_start(cur: duckdb.DuckDBPyConnection, viewer: Viewer, month:
         raise ValidationError(f"The fiscal year starts in a month from 1 to 12, not {month!r}.")
     old = fiscal_year_start(cur)
     sql.execute(cur, "workspace/set_setting", key=FISCAL_SETTING, value=str(month))
-    _audit(cur, viewer, "setting", "workspace_settings", FISCAL_SETTING, f"{old} -> {month}")
+    record_audit(
+        cur, viewer.user_id, "setting", "workspace_settings", FISCAL_SETTING, f"{old} -> {month}"
+    )
 
 
 # ----------------------------------------------------------------------------------- scopes
@@ -605,6 +608,22 @@ def _goal_from_row(row: dict[str, Any], fiscal_start: int) -> Goal:
 _ALL = {"scope_kind": "all", "scope_rep_id": None, "scope_team_id": None}
 
 
+def window_params(window: GoalPeriod | None) -> dict[str, dt.date | None]:
+    """The $window_start / $window_end of a listing: records whose period lies inside `window`
+    (both None: no filter)."""
+    return {
+        "window_start": window.start if window else None,
+        "window_end": window.end if window else None,
+    }
+
+
+def saved_by(name: str | None, at: dt.datetime | None) -> str:
+    """' by NAME at YYYY-MM-DD HH:MM' for a stale-version message, each part where known."""
+    who = f" by {name}" if name else ""
+    when = f" at {at:%Y-%m-%d %H:%M}" if at else ""
+    return who + when
+
+
 def _goal_rows(
     cur: duckdb.DuckDBPyConnection,
     scope: dict[str, Any],
@@ -617,8 +636,7 @@ def _goal_rows(
         cur,
         "goals/list_goals",
         **scope,
-        window_start=window.start if window else None,
-        window_end=window.end if window else None,
+        **window_params(window),
         period_kind=period_kind,
         metric=metric,
         only_goal_id=goal_id,
@@ -850,31 +868,11 @@ class GoalChange:
     label: str
 
 
-def _audit(
-    cur: duckdb.DuckDBPyConnection,
-    viewer: Viewer,
-    action: str,
-    entity: str,
-    entity_id: Any,
-    detail: str | None,
-) -> None:
-    sql.execute(
-        cur,
-        "audit/insert_audit",
-        user_id=viewer.user_id,
-        action=action,
-        entity=entity,
-        entity_id=None if entity_id is None else str(entity_id),
-        detail=detail,
-    )
-
-
 def _stale_message(goal: Goal, what: str = "this goal") -> str:
-    who = f" by {goal.updated_by_name}" if goal.updated_by_name else ""
-    when = f" at {goal.updated_at:%Y-%m-%d %H:%M}" if goal.updated_at else ""
     return (
         f"Someone saved {what} ({goal.label}) meanwhile: it is now "
-        f"{format_value(goal.metric, goal.target)} (version {goal.version}{who}{when}). "
+        f"{format_value(goal.metric, goal.target)} "
+        f"(version {goal.version}{saved_by(goal.updated_by_name, goal.updated_at)}). "
         "Nothing was changed; reload and apply your change again."
     )
 
@@ -918,9 +916,9 @@ def _update_target(
         changed_at=now,
         note=note,
     )
-    _audit(
+    record_audit(
         cur,
-        viewer,
+        viewer.user_id,
         change_kind,
         "goals",
         goal.goal_id,
@@ -971,7 +969,7 @@ def _insert_goal(
     )
     scope_name = "Company" if scope["scope_kind"] == "company" else scope["scope_name"]
     label = f"{scope_name} · {period.label} · {METRICS[metric]}"
-    _audit(cur, viewer, "create", "goals", goal_id, f"{label}: {target}")
+    record_audit(cur, viewer.user_id, "create", "goals", goal_id, f"{label}: {target}")
     return GoalChange(goal_id, "created", 1, None, target, label)
 
 
@@ -1377,9 +1375,9 @@ def save_split(
         warning = f"{check.message} Kept by {viewer.display_name} on {now:%Y-%m-%d %H:%M}."
     if warning != parent.split_warning:
         sql.execute(cur, "goals/set_split_warning", goal_id=parent.goal_id, split_warning=warning)
-    _audit(
+    record_audit(
         cur,
-        viewer,
+        viewer.user_id,
         "split",
         "goals",
         parent.goal_id,
@@ -1640,9 +1638,9 @@ def import_goals(
                 now=now,
             )
         saved = bool(counts["create"] or counts["update"])
-        _audit(
+        record_audit(
             cur,
-            viewer,
+            viewer.user_id,
             "import",
             "goals",
             None,

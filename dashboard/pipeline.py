@@ -20,6 +20,7 @@ import duckdb
 import pandas as pd
 
 from dashboard import deals, sql
+from dashboard.audit import record_audit
 from dashboard.auth import Viewer
 from dashboard.db import Database
 from dashboard.errors import DomainError, NotFoundError, PermissionDenied, ValidationError
@@ -214,14 +215,8 @@ def _audit(
     entity_id: int,
     detail: dict[str, Any],
 ) -> None:
-    sql.execute(
-        cur,
-        "audit/insert_audit",
-        user_id=viewer.user_id or None,
-        action=action,
-        entity=entity,
-        entity_id=str(entity_id),
-        detail=json.dumps(detail, default=str),
+    record_audit(
+        cur, viewer.user_id or None, action, entity, entity_id, json.dumps(detail, default=str)
     )
 
 
@@ -862,14 +857,33 @@ def schedule_follow_up(
     today = _now(at).date()
     if due < today:
         raise ValidationError(f"the due date {due} is in the past; pick today or later")
+    return _insert_follow_up(
+        cur,
+        viewer,
+        deal,
+        due,
+        _text(subject, "subject", MAX_SUBJECT),
+        _text(notes, "notes", MAX_NOTES),
+    )
+
+
+def _insert_follow_up(
+    cur: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    deal: Mapping[str, Any],
+    due: dt.date,
+    subject: str | None,
+    notes: str | None,
+) -> int:
+    """A follow-up task on the deal, not done, due (and dated) on `due`."""
     return _insert_activity(
         cur,
         viewer,
         deal,
         "follow_up",
         dt.datetime.combine(due, dt.time()),
-        _text(subject, "subject", MAX_SUBJECT),
-        _text(notes, "notes", MAX_NOTES),
+        subject,
+        notes,
         due,
         False,
         "schedule_follow_up",
@@ -890,17 +904,8 @@ def _schedule_after_sale(
     if not pending.empty:
         return None
     due = at.date() + dt.timedelta(days=FOLLOW_UP_DAYS)
-    return _insert_activity(
-        cur,
-        viewer,
-        deal,
-        "follow_up",
-        dt.datetime.combine(due, dt.time()),
-        "After-sales follow-up",
-        "Scheduled when the deal was won.",
-        due,
-        False,
-        "schedule_follow_up",
+    return _insert_follow_up(
+        cur, viewer, deal, due, "After-sales follow-up", "Scheduled when the deal was won."
     )
 
 

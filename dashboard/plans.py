@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from dashboard import goals, sql
+from dashboard.audit import record_audit
 from dashboard.auth import Viewer
 from dashboard.errors import NotFoundError, PermissionDenied, ValidationError
 from dashboard.export import neutralise_formulas
@@ -105,6 +106,16 @@ class PlanContent:
             "headcount": self.headcount,
             "budget": None if self.budget is None else str(self.budget),
             "initiatives": [item.as_json() for item in self.initiatives],
+        }
+
+    def header_params(self) -> dict[str, Any]:
+        """The plan row's own fields, as bound parameters of insert_plan / update_plan."""
+        return {
+            "title": self.title,
+            "objectives": self.objectives,
+            "strategy": self.strategy,
+            "headcount": self.headcount,
+            "budget": self.budget,
         }
 
     @classmethod
@@ -292,8 +303,7 @@ def _plan_rows(
         cur,
         "plans/list_plans",
         **viewer.scope_params(),
-        window_start=window.start if window else None,
-        window_end=window.end if window else None,
+        **goals.window_params(window),
         only_plan_id=plan_id,
     )
 
@@ -492,20 +502,6 @@ class PlanSave:
         return f"Saved version {self.plan.version} of {self.plan.label}: {_summary(self.changes)}."
 
 
-def _audit(
-    cur: duckdb.DuckDBPyConnection, viewer: Viewer, action: str, plan_id: int, detail: str
-) -> None:
-    sql.execute(
-        cur,
-        "audit/insert_audit",
-        user_id=viewer.user_id,
-        action=action,
-        entity="plans",
-        entity_id=str(plan_id),
-        detail=detail,
-    )
-
-
 def _write_items(cur: duckdb.DuckDBPyConnection, plan_id: int, content: PlanContent) -> None:
     sql.execute(cur, "plans/delete_plan_items", plan_id=plan_id)
     for position, item in enumerate(content.initiatives, start=1):
@@ -521,6 +517,29 @@ def _write_items(cur: duckdb.DuckDBPyConnection, plan_id: int, content: PlanCont
             expected_impact=item.expected_impact,
             notes=item.notes,
         )
+
+
+def _write_version(
+    cur: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    plan_id: int,
+    version: int,
+    content: PlanContent,
+    now: dt.datetime,
+    change_summary: str,
+) -> None:
+    """Write the plan's initiatives and keep this version's snapshot in its history."""
+    _write_items(cur, plan_id, content)
+    sql.execute(
+        cur,
+        "plans/insert_plan_version",
+        plan_id=plan_id,
+        version=version,
+        user_id=viewer.user_id,
+        changed_at=now,
+        change_summary=change_summary,
+        snapshot=json.dumps(content.as_json(), sort_keys=True),
+    )
 
 
 def save_plan(
@@ -551,7 +570,6 @@ def save_plan(
         period_kind=period.kind,
         period_start=period.start,
     )
-    snapshot = json.dumps(content.as_json(), sort_keys=True)
     if existing_row is None:
         if expected_version is not None:
             raise StaleVersion("The plan you were editing no longer exists; reload the page.")
@@ -564,41 +582,28 @@ def save_plan(
                 period_end=period.end,
                 subject_kind=scope["scope_kind"],
                 subject_id=scope["scope_id"],
-                title=content.title,
-                objectives=content.objectives,
-                strategy=content.strategy,
-                headcount=content.headcount,
-                budget=content.budget,
+                **content.header_params(),
                 user_id=viewer.user_id,
                 changed_at=now,
             )["plan_id"]
         )
-        _write_items(cur, plan_id, content)
         changes = diff_contents(None, content)
-        sql.execute(
-            cur,
-            "plans/insert_plan_version",
-            plan_id=plan_id,
-            version=1,
-            user_id=viewer.user_id,
-            changed_at=now,
-            change_summary="created",
-            snapshot=snapshot,
+        _write_version(cur, viewer, plan_id, 1, content, now, "created")
+        record_audit(
+            cur, viewer.user_id, "create", "plans", plan_id, f"{content.title} ({period.label})"
         )
-        _audit(cur, viewer, "create", plan_id, f"{content.title} ({period.label})")
         return PlanSave(get_plan(cur, viewer, plan_id), "created", changes)
     current = get_plan(cur, viewer, int(existing_row["plan_id"]))
-    who = f" by {current.updated_by_name}" if current.updated_by_name else ""
-    when = f" at {current.updated_at:%Y-%m-%d %H:%M}" if current.updated_at else ""
+    saved = goals.saved_by(current.updated_by_name, current.updated_at)
     if expected_version is None:
         raise StaleVersion(
-            f"A plan for {current.label} exists already (version {current.version}{who}{when}). "
+            f"A plan for {current.label} exists already (version {current.version}{saved}). "
             "Nothing was changed; reload to edit that plan."
         )
     if int(expected_version) != current.version:
         raise StaleVersion(
-            f"Someone saved the plan {current.label} meanwhile (version {current.version}{who}"
-            f"{when}). Nothing was changed; reload to see their version, then apply your "
+            f"Someone saved the plan {current.label} meanwhile (version {current.version}"
+            f"{saved}). Nothing was changed; reload to see their version, then apply your "
             "change again."
         )
     changes = diff_contents(current.content, content)
@@ -608,11 +613,7 @@ def save_plan(
         cur,
         "plans/update_plan",
         plan_id=current.plan_id,
-        title=content.title,
-        objectives=content.objectives,
-        strategy=content.strategy,
-        headcount=content.headcount,
-        budget=content.budget,
+        **content.header_params(),
         expected_version=current.version,
         user_id=viewer.user_id,
         changed_at=now,
@@ -620,18 +621,15 @@ def save_plan(
     if row is None:
         raise StaleVersion("Someone saved the plan meanwhile. Nothing was changed; reload.")
     version = int(row["version"])
-    _write_items(cur, current.plan_id, content)
-    sql.execute(
+    _write_version(cur, viewer, current.plan_id, version, content, now, _summary(changes))
+    record_audit(
         cur,
-        "plans/insert_plan_version",
-        plan_id=current.plan_id,
-        version=version,
-        user_id=viewer.user_id,
-        changed_at=now,
-        change_summary=_summary(changes),
-        snapshot=snapshot,
+        viewer.user_id,
+        "update",
+        "plans",
+        current.plan_id,
+        f"version {version}: {_summary(changes)}",
     )
-    _audit(cur, viewer, "update", current.plan_id, f"version {version}: {_summary(changes)}")
     return PlanSave(get_plan(cur, viewer, current.plan_id), "saved", changes)
 
 

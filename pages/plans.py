@@ -155,31 +155,34 @@ with plan_tab:
     if plan is not None:
         st.subheader("Export")
         file_stem = f"plan_{scope_kind}_{scope_name}_{period.label}".replace(" ", "_")
-        columns = st.columns(3)
-        columns[0].download_button(
-            "Plan and initiatives (XLSX)",
-            plans.plan_to_xlsx(plan),
-            file_name=f"{file_stem}.xlsx",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            key="plans_export_xlsx",
-            icon=":material/download:",
+        exports = (  # label, content, file extension, MIME type, key suffix
+            (
+                "Plan and initiatives (XLSX)",
+                plans.plan_to_xlsx(plan),
+                "xlsx",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "xlsx",
+            ),
+            ("Plan and initiatives (CSV)", plans.plan_to_csv(plan), "csv", "text/csv", "csv"),
+            (
+                "Plan as text (Markdown)",
+                plans.plan_to_markdown(plan),
+                "md",
+                "text/markdown",
+                "markdown",
+            ),
         )
-        columns[1].download_button(
-            "Plan and initiatives (CSV)",
-            plans.plan_to_csv(plan),
-            file_name=f"{file_stem}.csv",
-            mime="text/csv",
-            key="plans_export_csv",
-            icon=":material/download:",
-        )
-        columns[2].download_button(
-            "Plan as text (Markdown)",
-            plans.plan_to_markdown(plan),
-            file_name=f"{file_stem}.md",
-            mime="text/markdown",
-            key="plans_export_markdown",
-            icon=":material/download:",
-        )
+        for column, (label, content, extension, mime, key) in zip(
+            st.columns(len(exports)), exports, strict=True
+        ):
+            column.download_button(
+                label,
+                content,
+                file_name=f"{file_stem}.{extension}",
+                mime=mime,
+                key=f"plans_export_{key}",
+                icon=":material/download:",
+            )
         if plan.content.initiatives:
             table(
                 plans.export_initiatives(plan),

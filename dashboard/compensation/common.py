@@ -11,6 +11,7 @@ import duckdb
 import pyarrow as pa
 
 from dashboard import sql
+from dashboard.audit import record_audit
 from dashboard.auth import ROLE_LABELS, Viewer
 from dashboard.errors import PermissionDenied, ValidationError
 from dashboard.metrics import Period, add_months
@@ -129,15 +130,7 @@ def audit(
     detail: str | None = None,
 ) -> None:
     """Append one record to the audit log."""
-    sql.execute(
-        cur,
-        "audit/insert_audit",
-        user_id=viewer.user_id or None,
-        action=action,
-        entity=entity,
-        entity_id=None if entity_id is None else str(entity_id),
-        detail=detail,
-    )
+    record_audit(cur, viewer.user_id or None, action, entity, entity_id, detail)
 
 
 def insert_rows(

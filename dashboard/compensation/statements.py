@@ -146,24 +146,22 @@ class CloseResult:
     total: Decimal
 
 
-def statement_document(statement: Statement) -> bytes:
-    """The statement's content as canonical JSON bytes (what the content hash is taken of)."""
-    header = {
-        "rep_id": statement.rep_id,
+def _header(statement: Statement) -> dict[str, Any]:
+    """The statement's frozen header fields (HASHED_FIELDS) by name."""
+    return {
         "period_start": statement.period.start,
         "period_end": statement.period.end,
-        "plan_id": statement.plan_id,
-        "plan_version": statement.plan_version,
-        "measure": statement.measure,
-        "quota": statement.quota,
-        "target_incentive": statement.target_incentive,
-        "credited": statement.credited,
-        "attainment": statement.attainment,
-        "tier_label": statement.tier_label,
-        "is_capped": statement.is_capped,
-        "base_salary": statement.base_salary,
-        "draw_balance_after": statement.draw_balance_after,
+        **{
+            name: getattr(statement, name)
+            for name in HASHED_FIELDS
+            if name not in ("period_start", "period_end")
+        },
     }
+
+
+def statement_document(statement: Statement) -> bytes:
+    """The statement's content as canonical JSON bytes (what the content hash is taken of)."""
+    header = _header(statement)
     document = {
         "statement": {name: _plain(header[name]) for name in HASHED_FIELDS},
         "totals": {kind: _plain(amount) for kind, amount in statement.totals.items()},
@@ -710,24 +708,9 @@ def close_period(
     return CloseResult(period, len(statements), total)
 
 
-LINE_COLUMNS = (
-    "statement_id",
-    "line_no",
-    "line_key",
-    "line_kind",
-    "description",
-    "opportunity_id",
-    "order_id",
-    "return_id",
-    "event_date",
-    "credit_amount",
-    "attainment_before",
-    "attainment_after",
-    "rate_label",
-    "amount",
-    "source_period_start",
-    "source_line_key",
-)
+# a line's field -> its statement-line column, where the names differ
+_LINE_COLUMN_NAMES = {"key": "line_key", "kind": "line_kind"}
+LINE_COLUMNS = ("statement_id", *(_LINE_COLUMN_NAMES.get(name, name) for name in LINE_FIELDS))
 
 
 STATEMENT_COLUMNS = (
@@ -766,19 +749,8 @@ def _freeze(cur: duckdb.DuckDBPyConnection, viewer: Viewer, statements: list[Sta
         totals = statement.totals
         headers.append(
             {
-                "rep_id": statement.rep_id,
-                "period_start": statement.period.start,
-                "period_end": statement.period.end,
-                "plan_id": statement.plan_id,
-                "plan_version": statement.plan_version,
-                "measure": statement.measure,
-                "quota": statement.quota,
-                "target_incentive": statement.target_incentive,
+                **_header(statement),
                 "credited_amount": statement.credited,
-                "attainment": statement.attainment,
-                "tier_label": statement.tier_label,
-                "is_capped": statement.is_capped,
-                "base_salary": statement.base_salary,
                 "commission": totals["commission"],
                 "spiffs": totals["spiff"],
                 "clawbacks": totals["clawback"],
@@ -786,7 +758,6 @@ def _freeze(cur: duckdb.DuckDBPyConnection, viewer: Viewer, statements: list[Sta
                 "draw_advance": totals["draw_advance"],
                 "draw_recovery": totals["draw_recovery"],
                 "total_amount": statement.total,
-                "draw_balance_after": statement.draw_balance_after,
                 "content_hash": statement_hash(statement),
                 "closed_by": viewer.user_id or None,
             }
@@ -798,21 +769,7 @@ def _freeze(cur: duckdb.DuckDBPyConnection, viewer: Viewer, statements: list[Sta
     line_rows = [
         {
             "statement_id": ids[statement.rep_id],
-            "line_no": line.line_no,
-            "line_key": line.key,
-            "line_kind": line.kind,
-            "description": line.description,
-            "opportunity_id": line.opportunity_id,
-            "order_id": line.order_id,
-            "return_id": line.return_id,
-            "event_date": line.event_date,
-            "credit_amount": line.credit_amount,
-            "attainment_before": line.attainment_before,
-            "attainment_after": line.attainment_after,
-            "rate_label": line.rate_label,
-            "amount": line.amount,
-            "source_period_start": line.source_period_start,
-            "source_line_key": line.source_line_key,
+            **{_LINE_COLUMN_NAMES.get(name, name): getattr(line, name) for name in LINE_FIELDS},
         }
         for statement in statements
         for line in statement.lines

@@ -199,28 +199,39 @@ def _event(
     }
 
 
+# a file row to load, typed as the deal field it becomes
 INPUT_TYPES = {
     "seq": pa.int64(),
-    "opportunity_name": pa.string(),
-    "account_id": pa.int32(),
-    "owner_rep_id": pa.int32(),
-    "product_id": pa.int32(),
-    "territory_id": pa.int32(),
-    "stage_id": pa.int32(),
-    "lead_rating": pa.string(),
-    "lead_source": pa.string(),
-    "amount": MONEY,
-    "currency_code": pa.string(),
-    "amount_rc": MONEY,
-    "given_probability": PERCENT,
-    "given_forecast_category": pa.string(),
-    "expected_close_date": pa.date32(),
-    "created_at": pa.timestamp("us"),
-    "loss_reason": pa.string(),
-    "discount_pct": PERCENT,
-    "next_step": pa.string(),
-    "is_recurring": pa.bool_(),
-    "external_id": pa.string(),
+    **{
+        name: OPPORTUNITY_TYPES[name]
+        for name in (
+            "opportunity_name",
+            "account_id",
+            "owner_rep_id",
+            "product_id",
+            "territory_id",
+            "stage_id",
+            "lead_rating",
+            "lead_source",
+            "amount",
+            "currency_code",
+            "amount_rc",
+        )
+    },
+    "given_probability": OPPORTUNITY_TYPES["probability"],
+    "given_forecast_category": OPPORTUNITY_TYPES["forecast_category"],
+    **{
+        name: OPPORTUNITY_TYPES[name]
+        for name in (
+            "expected_close_date",
+            "created_at",
+            "loss_reason",
+            "discount_pct",
+            "next_step",
+            "is_recurring",
+            "external_id",
+        )
+    },
     "event_at": pa.timestamp("us"),
 }
 ID_TYPES = {

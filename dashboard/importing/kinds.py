@@ -6,6 +6,7 @@ row as new, updated, unchanged or rejected with the reason."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
@@ -36,6 +37,45 @@ from dashboard.importing.loading import (
 from dashboard.importing.mapping import owner_key, propose_owner_map
 from dashboard.importing.records import Record
 from dashboard.importing.tables import RawTable
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value)
+
+
+def _records_to_load(
+    context: Context,
+    table: RawTable,
+    records: list[Record],
+    required: tuple[tuple[str, str], ...] = (),
+) -> Iterator[Record]:
+    """The records to load: those that could not be read, or that lack a required (field,
+    label), are rejected with the reason."""
+    for record in records:
+        if record.error:
+            _reject(context, table, record, record.error)
+            continue
+        missing = [label for name, label in required if _is_blank(record.values.get(name))]
+        if missing:
+            _reject(context, table, record, "the row has no " + " and no ".join(missing))
+            continue
+        yield record
+
+
+def _insert_created(
+    context: Context,
+    entity: str,
+    ids: list[int],
+    rows: list[int | None],
+    stage_name: str,
+    stage: pa.Table,
+    query: str,
+) -> None:
+    """Insert the staged rows with one query and list them as created by the batch."""
+    with _registered(context.cur, stage_name, stage):
+        sql.execute(context.cur, query)
+    _insert_changes(context, entity, ids, "created", rows)
+
 
 # ---------------------------------------------------------------- accounts
 
@@ -72,11 +112,8 @@ def load_accounts(
     new: list[dict[str, Any]] = []
     new_records: list[Record] = []
     seen: dict[str, int] = {}
-    for record in records:
+    for record in _records_to_load(context, table, records):
         values = record.values
-        if record.error:
-            _reject(context, table, record, record.error)
-            continue
         if values.get("is_deleted"):
             _reject(context, table, record, "the account is marked deleted in the source system")
             continue
@@ -199,15 +236,9 @@ def load_reps(
     }
     default_team: int | None = None
     seen: dict[str, int] = {}
-    for record in records:
+    for record in _records_to_load(context, table, records, (("rep_name", "rep name"),)):
         values = record.values
-        if record.error:
-            _reject(context, table, record, record.error)
-            continue
-        name = values.get("rep_name")
-        if not name:
-            _reject(context, table, record, "the row has no rep name")
-            continue
+        name = values["rep_name"]
         email = (values.get("email") or "").strip().lower() or None
         key = email or owner_key(name)
         if key in seen:
@@ -263,15 +294,9 @@ def load_products(
     by_key: dict[str, int] = {}
     for row in products.itertuples():
         by_key.setdefault(product_key(row.product_name), int(row.product_id))
-    for record in records:
+    for record in _records_to_load(context, table, records, (("product_name", "product name"),)):
         values = record.values
-        if record.error:
-            _reject(context, table, record, record.error)
-            continue
-        name = values.get("product_name")
-        if not name:
-            _reject(context, table, record, "the row has no product name")
-            continue
+        name = values["product_name"]
         price = values.get("list_price")
         if price is not None and price < 0:
             _reject(context, table, record, "the list price cannot be negative")
@@ -383,24 +408,14 @@ def load_orders(
     new_lines: list[dict[str, Any]] = []
     positions: Counter = Counter()
     mixed: set[str] = set()
-    for record in records:
+    required = (
+        ("order_external_id", "order id"),
+        ("order_date", "order date"),
+        ("quantity", "quantity"),
+        ("sales", "sales amount"),
+    )
+    for record in _records_to_load(context, table, records, required):
         values = record.values
-        if record.error:
-            _reject(context, table, record, record.error)
-            continue
-        missing = [
-            label
-            for name, label in (
-                ("order_external_id", "order id"),
-                ("order_date", "order date"),
-                ("quantity", "quantity"),
-                ("sales", "sales amount"),
-            )
-            if values.get(name) is None
-        ]
-        if missing:
-            _reject(context, table, record, "the row has no " + " and no ".join(missing))
-            continue
         order_key = str(values["order_external_id"])
         positions[order_key] += 1
         line_key = str(values.get("line_external_id") or f"{order_key}#{positions[order_key]}")
@@ -504,10 +519,14 @@ def load_orders(
                 "external_id": pa.array([o["external_id"] for o in new_orders], pa.string()),
             }
         )
-        with _registered(context.cur, "import_orders_stage", stage):
-            sql.execute(context.cur, "imports/insert_orders")
-        _insert_changes(
-            context, "order", order_ids, "created", [o["row_number"] for o in new_orders]
+        _insert_created(
+            context,
+            "order",
+            order_ids,
+            [o["row_number"] for o in new_orders],
+            "import_orders_stage",
+            stage,
+            "imports/insert_orders",
         )
     if new_lines:
         decimal = pa.decimal128(18, 4)
@@ -529,14 +548,14 @@ def load_orders(
                 "external_id": pa.array([line["line_key"] for line in new_lines], pa.string()),
             }
         )
-        with _registered(context.cur, "import_order_lines_stage", stage):
-            sql.execute(context.cur, "imports/insert_order_lines")
-        _insert_changes(
+        _insert_created(
             context,
             "order_line",
             line_ids,
-            "created",
             [line["record"].row_number for line in new_lines],
+            "import_order_lines_stage",
+            stage,
+            "imports/insert_order_lines",
         )
         for line, line_id in zip(new_lines, line_ids, strict=True):
             _outcome(context, line["record"], "new", line["line_key"], line_id, line["note"])
@@ -586,15 +605,9 @@ def load_returns(
             }
     new: list[dict[str, Any]] = []
     first_row: dict[Any, int] = {}
-    for record in records:
+    for record in _records_to_load(context, table, records, (("order_external_id", "order id"),)):
         values = record.values
-        if record.error:
-            _reject(context, table, record, record.error)
-            continue
-        key = values.get("order_external_id")
-        if not key:
-            _reject(context, table, record, "the row has no order id")
-            continue
+        key = values["order_external_id"]
         if values.get("returned") is False:
             _outcome(context, record, "unchanged", str(key), None, "not returned")
             continue
@@ -672,10 +685,14 @@ def load_returns(
                 "reason": pa.array([_str(item["reason"]) for item in new], pa.string()),
             }
         )
-        with _registered(context.cur, "import_returns_stage", stage):
-            sql.execute(context.cur, "imports/insert_returns")
-        _insert_changes(
-            context, "return", ids, "created", [item["record"].row_number for item in new]
+        _insert_created(
+            context,
+            "return",
+            ids,
+            [item["record"].row_number for item in new],
+            "import_returns_stage",
+            stage,
+            "imports/insert_returns",
         )
         for item, return_id in zip(new, ids, strict=True):
             _outcome(context, item["record"], "new", item["key"], return_id, item["note"])

@@ -107,6 +107,13 @@ def _growth(now: float | None, before: float | None) -> float | None:
     return (now - before) / before
 
 
+def _growth_figure(
+    key: str, label: str, now: float | None, before: float | None, against: ReportPeriod
+) -> dict:
+    """A growth figure from `before` (in the period `against`) to `now`, noting what it is against."""
+    return model.figure(key, label, _growth(now, before), "ratio", note=f"vs {against.label}")
+
+
 @dataclass
 class PackContext:
     """What the builders share: the cursor, period, scope, today, and cached figure sets."""
@@ -130,6 +137,11 @@ class PackContext:
     def as_of(self) -> dt.datetime:
         """The instant the pipeline is read at: the period's end, or now while it runs."""
         return _midnight(min(self.period.end, self.today + dt.timedelta(days=1)))
+
+    @property
+    def reading(self) -> str:
+        """When the pipeline figures were read, in words: at the period's end, or now."""
+        return "at the end of the period" if self.is_complete else "now"
 
     def _cached(self, key: tuple, compute: Callable[[], Any]) -> Any:
         if key not in self._cache:
@@ -260,24 +272,24 @@ def build_sales(ctx: PackContext) -> dict:
             model.figure(
                 "bookings_previous", f"Bookings, {previous_word}", before["bookings"], "money"
             ),
-            model.figure(
+            _growth_figure(
                 "bookings_growth_previous",
                 f"Bookings growth ({short})",
-                _growth(now["bookings"], before["bookings"]),
-                "ratio",
-                note=f"vs {previous.label}",
+                now["bookings"],
+                before["bookings"],
+                previous,
             ),
         ]
     figures += [
         model.figure(
             "bookings_year_ago", "Bookings, a year earlier", year_before["bookings"], "money"
         ),
-        model.figure(
+        _growth_figure(
             "bookings_growth_yoy",
             "Bookings growth (YoY)",
-            _growth(now["bookings"], year_before["bookings"]),
-            "ratio",
-            note=f"vs {year_ago.label}",
+            now["bookings"],
+            year_before["bookings"],
+            year_ago,
         ),
     ]
     trend_rows = []
@@ -325,6 +337,18 @@ def build_sales(ctx: PackContext) -> dict:
     )
 
 
+def _net_revenue_growth_yoy(ctx: PackContext, net: float) -> dict:
+    """Net revenue growth on the same period a year earlier."""
+    year_ago = ctx.period.year_ago()
+    return _growth_figure(
+        "net_revenue_growth_yoy",
+        "Net revenue growth (YoY)",
+        net,
+        ctx.net_revenue(year_ago),
+        year_ago,
+    )
+
+
 def build_revenue(ctx: PackContext) -> dict:
     """Revenue from orders less returns, profit, growth, and revenue by month."""
     orders, returned = ctx.orders(ctx.period), ctx.returns(ctx.period)
@@ -332,8 +356,8 @@ def build_revenue(ctx: PackContext) -> dict:
     returns_amount = float(returned["return_amount"])
     net = gross - returns_amount
     profit = _float(orders["profit"])
-    previous, year_ago = ctx.period.previous(), ctx.period.year_ago()
-    previous_word, short = _comparison_labels(ctx.period)
+    previous = ctx.period.previous()
+    _, short = _comparison_labels(ctx.period)
     figures = [
         model.figure("gross_sales", "Gross sales", gross, "money"),
         model.figure("returns", "Returns", returns_amount, "money"),
@@ -346,23 +370,15 @@ def build_revenue(ctx: PackContext) -> dict:
     ]
     if ctx.period.kind != "year":
         figures.append(
-            model.figure(
+            _growth_figure(
                 "net_revenue_growth_previous",
                 f"Net revenue growth ({short})",
-                _growth(net, ctx.net_revenue(previous)),
-                "ratio",
-                note=f"vs {previous.label}",
+                net,
+                ctx.net_revenue(previous),
+                previous,
             )
         )
-    figures.append(
-        model.figure(
-            "net_revenue_growth_yoy",
-            "Net revenue growth (YoY)",
-            _growth(net, ctx.net_revenue(year_ago)),
-            "ratio",
-            note=f"vs {year_ago.label}",
-        )
-    )
+    figures.append(_net_revenue_growth_yoy(ctx, net))
     by_month = sql.fetch_df(
         ctx.cur, "reports/revenue_by_month", **ctx.scope.params(), **ctx.span(ctx.period)
     )
@@ -414,7 +430,6 @@ def build_plan(ctx: PackContext) -> dict:
     next_plan = ctx.plan(following)
     due = ctx.open_due(ctx.as_of, following)
     due_amount = float(due["amount"])
-    reading = "at the end of the period" if ctx.is_complete else "now"
     figures = [
         model.figure("plan", "Plan (bookings goal)", plan, "money"),
         model.figure("bookings", "Bookings", bookings, "money"),
@@ -438,7 +453,7 @@ def build_plan(ctx: PackContext) -> dict:
             f"Open pipeline due in {following.label}",
             due_amount,
             "money",
-            note=f"as the pipeline stood {reading}",
+            note=f"as the pipeline stood {ctx.reading}",
         ),
         model.figure(
             "next_open_deals", f"Open deals due in {following.label}", due["deals"], "count"
@@ -947,8 +962,7 @@ def build_partner_detail(ctx: PackContext) -> dict:
             "No deal is linked to a named partner yet; link deals to partners on the Reports page "
             "(Partners & spend) or upload a CSV of links."
         )
-    reading = "at the end of the period" if ctx.is_complete else "now"
-    notes.append(f"Open deals and pipeline as they stood {reading}.")
+    notes.append(f"Open deals and pipeline as they stood {ctx.reading}.")
     sourced = rows[rows["involvement"] == "sourced"]
     influenced = rows[rows["involvement"] == "influenced"]
     return model.section(
@@ -999,6 +1013,17 @@ _JURISDICTION_FIGURES = [
     ("return_amount", "Returns", "money"),
     ("net_sales", "Net sales", "money"),
 ]
+_COUNTRY = ("country", "Country", "text")
+_STATE = ("state", "State / province", "text")
+
+
+def _jurisdiction_table(
+    key: str, title: str, frame: pd.DataFrame, places: list[tuple[str, str, str]]
+) -> dict:
+    """Sales and returns per place: the place columns (the table's keys), then the figures."""
+    return model.table_from_frame(
+        key, title, frame, [*places, *_JURISDICTION_FIGURES], key_columns=len(places)
+    )
 
 
 def build_government_summary(ctx: PackContext) -> dict:
@@ -1016,12 +1041,7 @@ def build_government_summary(ctx: PackContext) -> dict:
         model.figure("countries", "Countries", len(countries), "count"),
         model.figure("jurisdictions", "States and provinces", len(states), "count"),
     ]
-    table = model.table_from_frame(
-        "by_country",
-        "Sales and returns by country",
-        countries,
-        [("country", "Country", "text"), *_JURISDICTION_FIGURES],
-    )
+    table = _jurisdiction_table("by_country", "Sales and returns by country", countries, [_COUNTRY])
     return model.section(
         "government",
         "Sales and returns by country",
@@ -1047,16 +1067,8 @@ def build_government_summary(ctx: PackContext) -> dict:
 def build_government_states(ctx: PackContext) -> dict:
     """Sales and returns per country and state or province."""
     states = _jurisdictions(ctx, "state")
-    table = model.table_from_frame(
-        "by_state",
-        "Sales and returns by state or province",
-        states,
-        [
-            ("country", "Country", "text"),
-            ("state", "State / province", "text"),
-            *_JURISDICTION_FIGURES,
-        ],
-        key_columns=2,
+    table = _jurisdiction_table(
+        "by_state", "Sales and returns by state or province", states, [_COUNTRY, _STATE]
     )
     ordered = states.sort_values(["net_sales", "country", "state"], ascending=[False, True, True])
     top = ordered.head(15)
@@ -1072,8 +1084,8 @@ def build_government_states(ctx: PackContext) -> dict:
         top,
         [
             ("place", "Place", "text"),
-            ("state", "State / province", "text"),
-            ("country", "Country", "text"),
+            _STATE,
+            _COUNTRY,
             ("net_sales", "Net sales", "money"),
         ],
         key_columns=3,
@@ -1098,17 +1110,11 @@ def build_government_states(ctx: PackContext) -> dict:
 def build_government_monthly(ctx: PackContext) -> dict:
     """Sales and returns per country, state and month (the filing grid)."""
     monthly = _jurisdictions(ctx, "state_month")
-    table = model.table_from_frame(
+    table = _jurisdiction_table(
         "by_state_month",
         "Sales and returns by state and month",
         monthly,
-        [
-            ("country", "Country", "text"),
-            ("state", "State / province", "text"),
-            ("month", "Month", "text"),
-            *_JURISDICTION_FIGURES,
-        ],
-        key_columns=3,
+        [_COUNTRY, _STATE, ("month", "Month", "text")],
     )
     return model.section("monthly", "By state and month", tables=[table])
 
@@ -1152,7 +1158,6 @@ def build_management_summary(ctx: PackContext) -> dict:
     now = ctx.kpis(ctx.period)
     plan = ctx.plan(ctx.period)
     net = ctx.net_revenue(ctx.period)
-    year_ago = ctx.period.year_ago()
     orders = ctx.orders(ctx.period)
     figures = [
         model.figure("plan", "Plan (bookings goal)", plan, "money"),
@@ -1168,34 +1173,26 @@ def build_management_summary(ctx: PackContext) -> dict:
         model.figure("gross_sales", "Gross sales", orders["gross_sales"], "money"),
         model.figure("gross_profit", "Gross profit", orders["profit"], "money"),
         model.figure("net_revenue", "Net revenue", net, "money"),
-        model.figure(
-            "net_revenue_growth_yoy",
-            "Net revenue growth (YoY)",
-            _growth(net, ctx.net_revenue(year_ago)),
-            "ratio",
-            note=f"vs {year_ago.label}",
-        ),
+        _net_revenue_growth_yoy(ctx, net),
     ]
     return model.section("summary", "Summary", figures)
 
 
+def _plan_table(key: str, title: str, frame: pd.DataFrame, unit_label: str) -> dict:
+    """Plan vs actual per unit (plan_vs_actual rows), the unit's column labelled `unit_label`."""
+    return model.table_from_frame(
+        key, title, frame, [("unit_name", unit_label, "text"), *_PLAN_COLUMNS]
+    )
+
+
 def build_management_divisions(ctx: PackContext) -> dict:
     """Plan vs actual per division (region) and per team."""
-    divisions = ctx.plan_vs_actual("division")
-    teams = ctx.plan_vs_actual("team")
     return model.section(
         "divisions",
         "Plan vs actual by division",
         tables=[
-            model.table_from_frame(
-                "by_division",
-                "By division",
-                divisions,
-                [("unit_name", "Division", "text"), *_PLAN_COLUMNS],
-            ),
-            model.table_from_frame(
-                "by_team", "By team", teams, [("unit_name", "Team", "text"), *_PLAN_COLUMNS]
-            ),
+            _plan_table("by_division", "By division", ctx.plan_vs_actual("division"), "Division"),
+            _plan_table("by_team", "By team", ctx.plan_vs_actual("team"), "Team"),
         ],
         charts=[
             model.chart(
@@ -1210,79 +1207,78 @@ def build_management_divisions(ctx: PackContext) -> dict:
     )
 
 
+def _plan_and_revenue_section(
+    ctx: PackContext,
+    key: str,
+    title: str,
+    plan_by: tuple[str, str, str],
+    revenue_by: tuple[str, str, str],
+    chart: dict,
+) -> dict:
+    """Bookings plan vs actual per unit beside order revenue per dimension value.
+
+    plan_by is (plan_vs_actual dimension, column label, words for the unit); revenue_by is
+    (revenue_by_dimension dimension, column label, words for the dimension).
+    """
+    plan_dimension, unit_label, unit_words = plan_by
+    revenue_dimension, value_label, value_words = revenue_by
+    plans = ctx.plan_vs_actual(plan_dimension)
+    revenue = _revenue_by(ctx, revenue_dimension)
+    notes = []
+    if plans["plan"].isna().all():
+        notes.append(f"No bookings goals are set per {unit_words}, so the plan column is empty.")
+    return model.section(
+        key,
+        title,
+        tables=[
+            _plan_table(f"by_{plan_dimension}", f"Bookings by {unit_words}", plans, unit_label),
+            model.table_from_frame(
+                f"revenue_by_{revenue_dimension}",
+                f"Revenue by {value_words}",
+                revenue,
+                [("dimension_value", value_label, "text"), *_REVENUE_COLUMNS],
+            ),
+        ],
+        charts=[chart],
+        notes=notes,
+    )
+
+
 def build_management_products(ctx: PackContext) -> dict:
     """Plan vs actual per product, and revenue per product category."""
-    products = ctx.plan_vs_actual("product")
-    categories = _revenue_by(ctx, "category")
-    notes = []
-    if products["plan"].isna().all():
-        notes.append("No bookings goals are set per product, so the plan column is empty.")
-    return model.section(
+    return _plan_and_revenue_section(
+        ctx,
         "products",
         "Plan vs actual by product",
-        tables=[
-            model.table_from_frame(
-                "by_product",
-                "Bookings by product",
-                products,
-                [("unit_name", "Product", "text"), *_PLAN_COLUMNS],
-            ),
-            model.table_from_frame(
-                "revenue_by_category",
-                "Revenue by product category",
-                categories,
-                [("dimension_value", "Category", "text"), *_REVENUE_COLUMNS],
-            ),
-        ],
-        charts=[
-            model.chart(
-                "by_product_chart",
-                "Bookings by product",
-                "hbar",
-                "by_product",
-                "unit_name",
-                ["bookings"],
-            )
-        ],
-        notes=notes,
+        ("product", "Product", "product"),
+        ("category", "Category", "product category"),
+        model.chart(
+            "by_product_chart",
+            "Bookings by product",
+            "hbar",
+            "by_product",
+            "unit_name",
+            ["bookings"],
+        ),
     )
 
 
 def build_management_regions(ctx: PackContext) -> dict:
     """Plan vs actual per territory region, and revenue per sales region of the orders."""
-    regions = ctx.plan_vs_actual("territory")
-    revenue = _revenue_by(ctx, "region")
-    notes = []
-    if regions["plan"].isna().all():
-        notes.append("No bookings goals are set per territory region, so the plan column is empty.")
-    return model.section(
+    return _plan_and_revenue_section(
+        ctx,
         "regions",
         "Plan vs actual by region",
-        tables=[
-            model.table_from_frame(
-                "by_territory",
-                "Bookings by territory region",
-                regions,
-                [("unit_name", "Region", "text"), *_PLAN_COLUMNS],
-            ),
-            model.table_from_frame(
-                "revenue_by_region",
-                "Revenue by sales region (orders)",
-                revenue,
-                [("dimension_value", "Sales region", "text"), *_REVENUE_COLUMNS],
-            ),
-        ],
-        charts=[
-            model.chart(
-                "revenue_by_region_chart",
-                "Gross sales by sales region",
-                "bar",
-                "revenue_by_region",
-                "dimension_value",
-                ["gross_sales", "prior_gross_sales"],
-            )
-        ],
-        notes=notes,
+        ("territory", "Region", "territory region"),
+        ("region", "Sales region", "sales region (orders)"),
+        model.chart(
+            "revenue_by_region_chart",
+            "Gross sales by sales region",
+            "bar",
+            "revenue_by_region",
+            "dimension_value",
+            ["gross_sales", "prior_gross_sales"],
+        ),
     )
 
 

@@ -17,6 +17,7 @@ import duckdb
 import pandas as pd
 
 from dashboard import sql
+from dashboard.audit import record_audit
 from dashboard.auth import Viewer
 from dashboard.errors import NotFoundError, PermissionDenied, ValidationError
 
@@ -56,25 +57,6 @@ def _require(viewer: Viewer, roles: tuple[str, ...], what: str) -> None:
         raise PermissionDenied(f"The {viewer.role} role cannot {what}.")
 
 
-def _audit(
-    cur: duckdb.DuckDBPyConnection,
-    viewer: Viewer,
-    action: str,
-    entity: str,
-    entity_id: Any,
-    detail: str | None,
-) -> None:
-    sql.execute(
-        cur,
-        "audit/insert_audit",
-        user_id=viewer.user_id or None,
-        action=action,
-        entity=entity,
-        entity_id=str(entity_id),
-        detail=detail,
-    )
-
-
 def _text(value: Any, field: str, required: bool = True, limit: int = 200) -> str | None:
     cleaned = "" if value is None else str(value).strip()
     if not cleaned:
@@ -105,7 +87,7 @@ def add_partner(
         partner_kind=kind,
         created_by=viewer.user_id or None,
     )
-    _audit(cur, viewer, "create", "partners", row["partner_id"], name)
+    record_audit(cur, viewer.user_id or None, "create", "partners", row["partner_id"], name)
     return int(row["partner_id"])
 
 
@@ -151,9 +133,9 @@ def link_deal_partner(
         note=_text(note, "the note", required=False, limit=1000),
         created_by=viewer.user_id or None,
     )
-    _audit(
+    record_audit(
         cur,
-        viewer,
+        viewer.user_id or None,
         "link",
         "deal_partners",
         row["link_id"],
@@ -188,7 +170,7 @@ def remove_deal_partner(
         is None
     ):
         raise ValidationError(f"Partner link #{link_id} was removed already.")
-    _audit(cur, viewer, "unlink", "deal_partners", link_id, reason)
+    record_audit(cur, viewer.user_id or None, "unlink", "deal_partners", link_id, reason)
 
 
 def list_partners(cur: duckdb.DuckDBPyConnection, viewer: Viewer) -> pd.DataFrame:
@@ -250,7 +232,9 @@ def add_spend(
         note=_text(note, "the note", required=False, limit=1000),
         entered_by=viewer.user_id or None,
     )
-    _audit(cur, viewer, "create", "sm_spend", row["spend_id"], f"{category} {amount}")
+    record_audit(
+        cur, viewer.user_id or None, "create", "sm_spend", row["spend_id"], f"{category} {amount}"
+    )
     return int(row["spend_id"])
 
 

@@ -22,6 +22,7 @@ import duckdb
 import pandas as pd
 
 from dashboard import sql
+from dashboard.audit import record_audit
 from dashboard.auth import Viewer
 from dashboard.errors import DomainError, NotFoundError, PermissionDenied, ValidationError
 from dashboard.reports import model
@@ -118,20 +119,6 @@ class PackFigures:
 def _require(viewer: Viewer, roles: tuple[str, ...], what: str) -> None:
     if viewer.role not in roles:
         raise PermissionDenied(f"The {viewer.role} role cannot {what}.")
-
-
-def _audit(
-    cur: duckdb.DuckDBPyConnection, viewer: Viewer, action: str, pack_id: int, detail: str | None
-) -> None:
-    sql.execute(
-        cur,
-        "audit/insert_audit",
-        user_id=viewer.user_id or None,
-        action=action,
-        entity="report_packs",
-        entity_id=str(pack_id),
-        detail=detail,
-    )
 
 
 def _team_inside(cur: duckdb.DuckDBPyConnection, team_id: int, root_team_id: int) -> bool:
@@ -253,7 +240,7 @@ def _event(
         snapshot_id=snapshot_id,
         comment=comment,
     )
-    _audit(cur, viewer, f"pack_{action}", pack_id, comment)
+    record_audit(cur, viewer.user_id or None, f"pack_{action}", "report_packs", pack_id, comment)
 
 
 def _move(

@@ -16,13 +16,17 @@ COLOURS = {
 }
 
 
-def _layout(figure: go.Figure, title: str, height: int = 360) -> go.Figure:
+def apply_layout(
+    figure: go.Figure, title: str, height: int = 360, hovermode: str | None = "x unified"
+) -> go.Figure:
+    """Every chart's frame: title top left, legend on top, white template, and `hovermode`
+    (None keeps the figure's own)."""
     figure.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"},
         height=height,
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
-        hovermode="x unified",
+        **({} if hovermode is None else {"hovermode": hovermode}),
         template="plotly_white",
     )
     return figure
@@ -76,7 +80,7 @@ def bookings_vs_goal_chart(frame: pd.DataFrame) -> go.Figure:
         },
         xaxis={"dtick": "M1", "tickformat": "%b %Y"},
     )
-    return _layout(figure, "Bookings by month vs goal")
+    return apply_layout(figure, "Bookings by month vs goal")
 
 
 def pipeline_by_stage_chart(
@@ -103,7 +107,7 @@ def pipeline_by_stage_chart(
         hovertemplate="%{x:$,.0f}<extra></extra>",
     )
     figure.update_layout(barmode="overlay", xaxis={"tickformat": "$,.2s"}, hovermode="y unified")
-    return _layout(figure, title)
+    return apply_layout(figure, title)
 
 
 def attainment_chart(
@@ -135,4 +139,6 @@ def attainment_chart(
             annotation_position="top",
         )
     figure.update_layout(xaxis={"tickformat": ".0%"}, hovermode="y unified", showlegend=False)
-    return _layout(figure, f"Attainment by {unit_label}", height=max(300, 26 * len(shown) + 90))
+    return apply_layout(
+        figure, f"Attainment by {unit_label}", height=max(300, 26 * len(shown) + 90)
+    )

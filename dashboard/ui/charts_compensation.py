@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.compensation.engine import PlanTerms, pay_curve, sorted_bands
-from dashboard.ui.charts import COLOURS
+from dashboard.ui.charts import COLOURS, apply_layout
 
 KIND_COLOURS = {
     "commission": COLOURS["bookings"],
@@ -28,17 +28,6 @@ ACTIVITY_COLOURS = {
     "follow_up": "#16a34a",
     "feedback": "#e11d48",
 }
-
-
-def _layout(figure: go.Figure, title: str, height: int = 360) -> go.Figure:
-    figure.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"},
-        height=height,
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
-        template="plotly_white",
-    )
-    return figure
 
 
 def _float(value: object) -> float | None:
@@ -119,7 +108,7 @@ def pay_curve_chart(
         },
         hovermode="closest",
     )
-    return _layout(figure, title)
+    return apply_layout(figure, title, hovermode=None)
 
 
 def statement_totals_chart(summary: pd.DataFrame) -> go.Figure:
@@ -146,7 +135,9 @@ def statement_totals_chart(summary: pd.DataFrame) -> go.Figure:
             hovertemplate="%{x:$,.2f}<extra>" + column + "</extra>",
         )
     figure.update_layout(barmode="relative", xaxis={"tickformat": "$,.2s"}, hovermode="y unified")
-    return _layout(figure, "Variable pay by rep", height=max(300, 22 * len(ordered) + 100))
+    return apply_layout(
+        figure, "Variable pay by rep", height=max(300, 22 * len(ordered) + 100), hovermode=None
+    )
 
 
 def whatif_by_rep_chart(rows: pd.DataFrame, quarter: str) -> go.Figure:
@@ -168,7 +159,7 @@ def whatif_by_rep_chart(rows: pd.DataFrame, quarter: str) -> go.Figure:
         hovertemplate="%{y:$,.2f}<extra>Scenario</extra>",
     )
     figure.update_layout(barmode="group", yaxis={"tickformat": "$,.2s"}, xaxis={"tickangle": -45})
-    return _layout(figure, f"Pay per rep, {quarter}", height=420)
+    return apply_layout(figure, f"Pay per rep, {quarter}", height=420, hovermode=None)
 
 
 def whatif_distribution_chart(rows: pd.DataFrame, quarter: str) -> go.Figure:
@@ -193,7 +184,7 @@ def whatif_distribution_chart(rows: pd.DataFrame, quarter: str) -> go.Figure:
         yaxis={"title": "reps"},
         hovermode="closest",
     )
-    return _layout(figure, f"Distribution of pay, {quarter}", height=360)
+    return apply_layout(figure, f"Distribution of pay, {quarter}", height=360, hovermode=None)
 
 
 def leaderboard_chart(
@@ -227,7 +218,9 @@ def leaderboard_chart(
         showlegend=False,
         hovermode="y unified",
     )
-    return _layout(figure, f"Leaderboard: {label}", height=max(300, 24 * len(shown) + 100))
+    return apply_layout(
+        figure, f"Leaderboard: {label}", height=max(300, 24 * len(shown) + 100), hovermode=None
+    )
 
 
 def activity_weeks_chart(frame: pd.DataFrame) -> go.Figure:
@@ -245,4 +238,4 @@ def activity_weeks_chart(frame: pd.DataFrame) -> go.Figure:
             hovertemplate="%{y}<extra>" + kind.replace("_", "-") + "</extra>",
         )
     figure.update_layout(barmode="stack", xaxis={"tickformat": "%d %b"}, yaxis={"title": "done"})
-    return _layout(figure, "Activities per week")
+    return apply_layout(figure, "Activities per week", hovermode=None)

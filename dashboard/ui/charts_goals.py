@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.ui.charts import COLOURS, _layout
+from dashboard.ui.charts import COLOURS, apply_layout
 
 PRODUCT_COLOURS = [
     "#2563eb",
@@ -56,7 +56,7 @@ def goal_attainment_chart(frame: pd.DataFrame, money: bool = True) -> go.Figure:
     )
     figure.add_vline(x=1, line_dash="dot", line_color="#334155")
     figure.update_layout(xaxis={"tickformat": ".0%"}, hovermode="closest")
-    return _layout(
+    return apply_layout(
         figure, "Attainment to date and projected", height=max(300, 26 * len(shown) + 110)
     )
 
@@ -86,7 +86,7 @@ def split_chart(frame: pd.DataFrame, parent_target: float, money: bool = True) -
         barmode="group", yaxis={"tickformat": "$,.2s" if money else ",.0f"}, hovermode="x"
     )
     money_text = (lambda value: f"${value:,.0f}") if money else (lambda value: f"{value:,.0f}")
-    return _layout(
+    return apply_layout(
         figure,
         f"Split: children total {money_text(total)} of {money_text(parent_target)}",
         height=340,
@@ -106,7 +106,7 @@ def capacity_funnel_chart(funnel: pd.DataFrame) -> go.Figure:
         )
     )
     figure.update_layout(hovermode="closest")
-    return _layout(figure, "Deals needed at each stage", height=380)
+    return apply_layout(figure, "Deals needed at each stage", height=380)
 
 
 def demand_chart(
@@ -153,7 +153,7 @@ def demand_chart(
         yaxis={"tickformat": "$,.2s", "title": "per month"},
         xaxis={"dtick": "M1", "tickformat": "%b %Y"},
     )
-    _layout(figure, "Expected bookings by month (open pipeline x probability)", height=460)
+    apply_layout(figure, "Expected bookings by month (open pipeline x probability)", height=460)
     figure.update_layout(
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0},
         margin={"l": 10, "r": 10, "t": 50, "b": 90},

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.ui.charts import COLOURS, _layout
+from dashboard.ui.charts import COLOURS, apply_layout
 
 STATUS_COLOURS = {
     "new": COLOURS["good"],
@@ -28,7 +28,7 @@ def row_status_chart(counts: dict[str, int], title: str) -> go.Figure:
             hovertemplate=f"{status}: %{{x:,}}<extra></extra>",
         )
     figure.update_layout(barmode="stack", yaxis={"visible": False}, hovermode="closest")
-    return _layout(figure, title, height=170)
+    return apply_layout(figure, title, height=170)
 
 
 def loaded_orders_chart(frame: pd.DataFrame, label: str) -> go.Figure:
@@ -58,7 +58,7 @@ def loaded_orders_chart(frame: pd.DataFrame, label: str) -> go.Figure:
             hovertemplate="%{y:$,.2f}",
         )
     figure.update_layout(barmode="group", yaxis={"tickformat": "$,.2s"})
-    return _layout(figure, f"Orders loaded, by {label}")
+    return apply_layout(figure, f"Orders loaded, by {label}")
 
 
 def loaded_deals_chart(frame: pd.DataFrame, label: str) -> go.Figure:
@@ -78,4 +78,4 @@ def loaded_deals_chart(frame: pd.DataFrame, label: str) -> go.Figure:
             hovertemplate="%{y:$,.0f}",
         )
     figure.update_layout(barmode="stack", yaxis={"tickformat": "$,.2s"})
-    return _layout(figure, f"Deals loaded, by {label}")
+    return apply_layout(figure, f"Deals loaded, by {label}")

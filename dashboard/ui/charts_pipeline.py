@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard.ui.charts import COLOURS, _layout
+from dashboard.ui.charts import COLOURS, apply_layout
 
 
 def board_chart(columns: pd.DataFrame) -> go.Figure:
@@ -28,7 +28,7 @@ def board_chart(columns: pd.DataFrame) -> go.Figure:
         )
     )
     figure.update_layout(hovermode="closest", showlegend=False)
-    return _layout(figure, "Open deals by stage", height=300)
+    return apply_layout(figure, "Open deals by stage", height=300)
 
 
 def deal_timeline_chart(events: pd.DataFrame, until: dt.datetime) -> go.Figure:
@@ -84,7 +84,7 @@ def deal_timeline_chart(events: pd.DataFrame, until: dt.datetime) -> go.Figure:
     )
     figure.update_yaxes(tickformat="$,.2s", rangemode="tozero", row=2, col=1)
     figure.update_layout(showlegend=False, hovermode="x unified")
-    return _layout(figure, "Stage and amount over time", height=460)
+    return apply_layout(figure, "Stage and amount over time", height=460)
 
 
 def feedback_chart(summary: pd.DataFrame) -> go.Figure:
@@ -103,6 +103,6 @@ def feedback_chart(summary: pd.DataFrame) -> go.Figure:
         hovertemplate="%{x:.2f} from %{customdata} responses<extra></extra>",
     )
     figure.update_layout(xaxis={"range": [0, 5], "dtick": 1}, hovermode="y unified")
-    return _layout(
+    return apply_layout(
         figure, "Customer feedback by owner (average score)", height=max(260, 26 * len(shown) + 90)
     )

@@ -5,24 +5,11 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from dashboard.reports import model
+from dashboard.ui.charts import apply_layout
 
 PALETTE = ["#2563eb", "#f97316", "#0f766e", "#94a3b8", "#a855f7", "#dc2626"]
 TICK_FORMATS = {"money": "$,.3s", "ratio": ".0%", "count": ",d"}
 HOVER_FORMATS = {"money": "$,.2f", "ratio": ".1%", "count": ",d"}
-
-
-def _layout(
-    figure: go.Figure, title: str, height: int = 360, hovermode: str = "x unified"
-) -> go.Figure:
-    figure.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"},
-        height=height,
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
-        hovermode=hovermode,
-        template="plotly_white",
-    )
-    return figure
 
 
 def pack_chart(chart: dict, table: dict) -> go.Figure:
@@ -48,7 +35,7 @@ def pack_chart(chart: dict, table: dict) -> go.Figure:
             hovertemplate=f"%{{x}}: %{{y:{hover}}}<extra></extra>",
         )
         figure.update_layout(yaxis={"tickformat": TICK_FORMATS.get(unit)}, showlegend=False)
-        return _layout(figure, chart["title"], hovermode="closest")
+        return apply_layout(figure, chart["title"], hovermode="closest")
     for index, name in enumerate(chart["series"]):
         values = [record[name] for record in records]
         colour = PALETTE[index % len(PALETTE)]
@@ -85,6 +72,6 @@ def pack_chart(chart: dict, table: dict) -> go.Figure:
             showlegend=len(chart["series"]) > 1,
         )
         height = max(300, 26 * len(categories) + 90)
-        return _layout(figure, chart["title"], height=height, hovermode="y unified")
+        return apply_layout(figure, chart["title"], height=height, hovermode="y unified")
     figure.update_layout(yaxis={"tickformat": TICK_FORMATS.get(unit)}, barmode="group")
-    return _layout(figure, chart["title"])
+    return apply_layout(figure, chart["title"])

@@ -39,7 +39,7 @@ later_deal_changes as (
 
 later_updates as (
     select
-        case later.entity when 'account' then 'account' else later.entity end as entity,
+        later.entity,
         later.entity_id,
         later.batch_id as blocking_batch_id,
         'changed by a later import' as detail
@@ -90,100 +90,89 @@ accounts_after as (
     where batch_id = $batch_id
 ),
 
+-- the deals that stay, with the last batch that changed each
+deals_left as (
+    select deals_after.*, batch_of_deal.batch_id
+    from deals_after
+    left join batch_of_deal on batch_of_deal.opportunity_id = deals_after.opportunity_id
+),
+
+-- every reference to a record from what stands after the undo, one row each: the kind and
+-- id referred to; the referring record (kind and id) where the batch may have created it too,
+-- so that it goes with the undo and does not block; the later batch that blocks, or
+-- blocked_by_batch_of naming the referrer's kind when the blocking batch is whichever loaded
+-- the referrer; and what blocks, in words
+record_references as (
+    select
+        'account' as kind,
+        account_id as entity_id,
+        null as referrer_kind,
+        null as referrer_id,
+        null as blocked_by_batch_of,
+        batch_id as blocking_batch_id,
+        'used by a deal it did not load' as detail
+    from deals_left
+    union all
+    select 'rep', owner_rep_id, null, null, null, batch_id, 'owns a deal it did not load'
+    from deals_left
+    union all
+    select 'product', product_id, null, null, null, batch_id, 'on a deal it did not load'
+    from deals_left
+    union all
+    select 'rep', owner_rep_id, null, null, null, batch_id, 'named in the history of a deal'
+    from opportunity_events
+    where batch_id is null or batch_id <> $batch_id
+    union all
+    select 'rep', owner_rep_id, null, null, null, null, 'owns an account' from accounts_after
+    union all
+    select 'rep', rep_id, null, null, null, null, 'has a sign-in account' from users
+    union all
+    select 'rep', rep_id, null, null, null, null, 'has activities' from activities
+    union all
+    select 'team', team_id, 'rep', rep_id, null, null, 'has a rep it did not create' from reps
+    union all
+    select 'team', parent_team_id, 'team', team_id, null, null, 'has a team it did not create'
+    from teams
+    union all
+    select 'team', team_id, null, null, null, null, 'is managed by a sign-in account' from users
+    union all
+    select 'opportunity', opportunity_id, null, null, null, null, 'has activities'
+    from activities
+    union all
+    select 'opportunity', opportunity_id, null, null, null, null, 'has orders' from orders
+    union all
+    select 'account', account_id, 'order', order_id, null, null, 'has orders' from orders
+    union all
+    select 'account', account_id, null, null, null, null, 'has contacts' from contacts
+    union all
+    select 'account', account_id, null, null, null, null, 'has activities' from activities
+    union all
+    select 'order', order_id, 'return', return_id, 'return', null, 'has a return it did not load'
+    from returns
+    union all
+    select
+        'order', order_id, 'order_line', order_line_id, 'order_line', null,
+        'has a line it did not load'
+    from order_lines
+    union all
+    select 'product', product_id, 'order_line', order_line_id, null, null, 'is on an order line'
+    from order_lines
+),
+
 references_to_created as (
     select
-        'account' as entity,
-        deals_after.account_id as entity_id,
-        batch_of_deal.batch_id as blocking_batch_id,
-        'used by a deal it did not load' as detail
-    from deals_after
-    inner join created on created.entity = 'account' and created.entity_id = deals_after.account_id
-    left join batch_of_deal on batch_of_deal.opportunity_id = deals_after.opportunity_id
-    union all
-    select 'rep', deals_after.owner_rep_id, batch_of_deal.batch_id, 'owns a deal it did not load'
-    from deals_after
-    inner join created on created.entity = 'rep' and created.entity_id = deals_after.owner_rep_id
-    left join batch_of_deal on batch_of_deal.opportunity_id = deals_after.opportunity_id
-    union all
-    select 'rep', events.owner_rep_id, events.batch_id, 'named in the history of a deal'
-    from opportunity_events as events
-    inner join created on created.entity = 'rep' and created.entity_id = events.owner_rep_id
-    where events.batch_id is null or events.batch_id <> $batch_id
-    union all
-    select 'product', deals_after.product_id, batch_of_deal.batch_id, 'on a deal it did not load'
-    from deals_after
-    inner join created on created.entity = 'product' and created.entity_id = deals_after.product_id
-    left join batch_of_deal on batch_of_deal.opportunity_id = deals_after.opportunity_id
-    union all
-    select 'rep', accounts_after.owner_rep_id, null, 'owns an account'
-    from accounts_after
-    inner join created on created.entity = 'rep' and created.entity_id = accounts_after.owner_rep_id
-    union all
-    select 'rep', users.rep_id, null, 'has a sign-in account'
-    from users
-    inner join created on created.entity = 'rep' and created.entity_id = users.rep_id
-    union all
-    select 'rep', activities.rep_id, null, 'has activities'
-    from activities
-    inner join created on created.entity = 'rep' and created.entity_id = activities.rep_id
-    union all
-    select 'team', reps.team_id, null, 'has a rep it did not create'
-    from reps
-    inner join created on created.entity = 'team' and created.entity_id = reps.team_id
-    where reps.rep_id not in (select entity_id from created where entity = 'rep')
-    union all
-    select 'team', teams.parent_team_id, null, 'has a team it did not create'
-    from teams
-    inner join created on created.entity = 'team' and created.entity_id = teams.parent_team_id
-    where teams.team_id not in (select entity_id from created where entity = 'team')
-    union all
-    select 'team', users.team_id, null, 'is managed by a sign-in account'
-    from users
-    inner join created on created.entity = 'team' and created.entity_id = users.team_id
-    union all
-    select 'deal', activities.opportunity_id, null, 'has activities'
-    from activities
-    inner join created on created.entity = 'opportunity' and created.entity_id = activities.opportunity_id
-    union all
-    select 'deal', orders.opportunity_id, null, 'has orders'
-    from orders
-    inner join created on created.entity = 'opportunity' and created.entity_id = orders.opportunity_id
-    union all
-    select 'account', orders.account_id, null, 'has orders'
-    from orders
-    inner join created on created.entity = 'account' and created.entity_id = orders.account_id
-    where orders.order_id not in (select entity_id from created where entity = 'order')
-    union all
-    select 'account', contacts.account_id, null, 'has contacts'
-    from contacts
-    inner join created on created.entity = 'account' and created.entity_id = contacts.account_id
-    union all
-    select 'account', activities.account_id, null, 'has activities'
-    from activities
-    inner join created on created.entity = 'account' and created.entity_id = activities.account_id
-    union all
-    select 'order', returns.order_id, later.batch_id, 'has a return it did not load'
-    from returns
-    inner join created on created.entity = 'order' and created.entity_id = returns.order_id
+        case refs.kind when 'opportunity' then 'deal' else refs.kind end as entity,
+        refs.entity_id,
+        coalesce(refs.blocking_batch_id, later.batch_id) as blocking_batch_id,
+        refs.detail
+    from record_references as refs
+    inner join created on created.entity = refs.kind and created.entity_id = refs.entity_id
+    left join created as created_referrer
+        on created_referrer.entity = refs.referrer_kind
+        and created_referrer.entity_id = refs.referrer_id
     left join import_changes as later
-        on later.entity = 'return' and later.entity_id = returns.return_id
-    where returns.return_id not in (select entity_id from created where entity = 'return')
-    union all
-    select 'order', order_lines.order_id, later.batch_id, 'has a line it did not load'
-    from order_lines
-    inner join created on created.entity = 'order' and created.entity_id = order_lines.order_id
-    left join import_changes as later
-        on later.entity = 'order_line' and later.entity_id = order_lines.order_line_id
-    where order_lines.order_line_id not in (
-        select entity_id from created where entity = 'order_line'
-    )
-    union all
-    select 'product', order_lines.product_id, null, 'is on an order line'
-    from order_lines
-    inner join created on created.entity = 'product' and created.entity_id = order_lines.product_id
-    where order_lines.order_line_id not in (
-        select entity_id from created where entity = 'order_line'
-    )
+        on later.entity = refs.blocked_by_batch_of and later.entity_id = refs.referrer_id
+    where created_referrer.entity_id is null
 ),
 
 final as (
@@ -196,4 +185,4 @@ final as (
 
 select entity, entity_id, blocking_batch_id, detail
 from final
-order by blocking_batch_id nulls last, entity, entity_id
+order by blocking_batch_id nulls last, entity, entity_id, detail

@@ -5,6 +5,8 @@ use: dashboard.metrics.compute_kpis for deals, dashboard.importing.figures for o
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
@@ -69,6 +71,16 @@ def _load(database: Database, *names: str, **options):
     return planning.load(database, ANALYST, _plans(database, *names, **options))
 
 
+@contextmanager
+def _loaded(*names: str, **options) -> Iterator[tuple[Database, list]]:
+    """A new workspace with these dataset files loaded, and the load results; closed after."""
+    database = _empty()
+    try:
+        yield database, _load(database, *names, **options)
+    finally:
+        database.close()
+
+
 def test_every_file_is_known() -> None:
     found = {
         str(path.relative_to(DATASETS))
@@ -112,16 +124,13 @@ def test_every_file_loads_or_is_refused_with_the_reason(name) -> None:
 
 @pytest.fixture(scope="module")
 def maven():
-    database = _empty()
-    results = _load(
-        database,
+    with _loaded(
         "maven_crm/sales_teams.csv",
         "maven_crm/accounts.csv",
         "maven_crm/products.csv",
         "maven_crm/sales_pipeline.csv",
-    )
-    yield database, results
-    database.close()
+    ) as loaded:
+        yield loaded
 
 
 def test_maven_loads_every_row(maven) -> None:
@@ -187,18 +196,14 @@ def test_maven_top_agents_and_cycle(maven) -> None:
 
 
 def test_maven_excel_resaved_variant_gives_the_same_figures() -> None:
-    database = _empty()
-    results = _load(
-        database,
-        "maven_crm/variants/sales_pipeline_excel_resaved_mdy_dates.csv",
-        create_reps=True,
-    )
-    assert results[0].count("new") == 8800
-    with database.reading() as cur:
-        totals = metrics.compute_kpis(cur, ANALYST)
+    with _loaded(
+        "maven_crm/variants/sales_pipeline_excel_resaved_mdy_dates.csv", create_reps=True
+    ) as (database, results):
+        assert results[0].count("new") == 8800
+        with database.reading() as cur:
+            totals = metrics.compute_kpis(cur, ANALYST)
     assert (totals["won"], totals["lost"], totals["bookings"]) == (4238, 2473, 10_005_534)
     assert round(totals["cycle_days_mean"], 2) == 51.78
-    database.close()
 
 
 def test_maven_undo_in_reverse_order_empties_the_workspace(maven) -> None:
@@ -220,15 +225,12 @@ def test_maven_undo_in_reverse_order_empties_the_workspace(maven) -> None:
 
 @pytest.fixture(scope="module")
 def superstore():
-    database = _empty()
-    results = _load(
-        database,
+    with _loaded(
         "superstore/edition_2020/People.csv",
         "superstore/edition_2020/Sample - Superstore.csv",
         "superstore/edition_2020/Returns.csv",
-    )
-    yield database, results
-    database.close()
+    ) as loaded:
+        yield loaded
 
 
 def _orders(database, by=None):
@@ -306,25 +308,23 @@ def test_superstore_2020_dates_are_day_month(superstore) -> None:
 
 
 def test_superstore_classic_edition() -> None:
-    database = _empty()
-    results = _load(database, "superstore/edition_classic/Sample - Superstore.csv")
+    with _loaded("superstore/edition_classic/Sample - Superstore.csv") as (database, results):
+        total = _orders(database)["All"]
+        regions = _orders(database, "region")
+        with database.reading() as cur:
+            blank, short = cur.execute(
+                "select count(*) filter (where postal_code is null),"
+                " count(*) filter (where length(postal_code) = 4) from orders"
+            ).fetchone()
     assert (results[0].rows, results[0].count("new")) == (9994, 9994)
-    total = _orders(database)["All"]
     assert (round(total.sales, 4), round(total.profit, 4)) == (2_297_200.8603, 286_397.0217)
-    regions = _orders(database, "region")
     assert {key: round(row.sales, 4) for key, row in regions.items()} == {
         "Central": 501_239.8908,
         "East": 678_781.2400,
         "South": 391_721.9050,
         "West": 725_457.8245,
     }
-    with database.reading() as cur:
-        blank, short = cur.execute(
-            "select count(*) filter (where postal_code is null),"
-            " count(*) filter (where length(postal_code) = 4) from orders"
-        ).fetchone()
     assert blank > 0 and short > 0  # kept as the file has them, not padded or guessed
-    database.close()
 
 
 # ---------------------------------------------------------------- Salesforce data export
@@ -332,15 +332,10 @@ def test_superstore_classic_edition() -> None:
 
 @pytest.fixture(scope="module")
 def salesforce():
-    database = _empty()
-    results = _load(
-        database,
-        "salesforce_export/Opportunity.csv",
-        "salesforce_export/Account.csv",
-        create_reps=True,
-    )
-    yield database, results
-    database.close()
+    with _loaded(
+        "salesforce_export/Opportunity.csv", "salesforce_export/Account.csv", create_reps=True
+    ) as loaded:
+        yield loaded
 
 
 def test_salesforce_won_open_and_weighted(salesforce) -> None:

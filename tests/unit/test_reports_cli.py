@@ -34,23 +34,29 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
     return code, captured.out, captured.err
 
 
-def test_json_holds_every_figure_of_the_pack(capsys, demo_file, tmp_path) -> None:
-    out = tmp_path / "investor.json"
-    code, printed, err = run(
+def report(
+    capsys, demo_file, kind: str, period: str, out, *options: str, fmt: str = "json"
+) -> tuple[int, str, str]:
+    """`report KIND --period PERIOD --db DEMO --format FMT --out OUT [options]`."""
+    return run(
         capsys,
         "report",
-        "investor",
+        kind,
         "--period",
-        "2026-Q1",
+        period,
         "--db",
         str(demo_file),
         "--format",
-        "json",
+        fmt,
         "--out",
         str(out),
-        "--as-of",
-        AS_OF,
+        *options,
     )
+
+
+def test_json_holds_every_figure_of_the_pack(capsys, demo_file, tmp_path) -> None:
+    out = tmp_path / "investor.json"
+    code, printed, err = report(capsys, demo_file, "investor", "2026-Q1", out, "--as-of", AS_OF)
     assert code == 0
     summary = json.loads(printed)
     assert summary["status"] == "draft" and summary["pack_id"] is None
@@ -85,21 +91,8 @@ def test_json_holds_every_figure_of_the_pack(capsys, demo_file, tmp_path) -> Non
 def test_pdf_xlsx_and_csv_are_written(capsys, demo_file, tmp_path, kind) -> None:
     for fmt in ("pdf", "xlsx", "csv"):
         out = tmp_path / f"{kind}.{fmt}"
-        code, printed, _ = run(
-            capsys,
-            "report",
-            kind,
-            "--period",
-            "2026-Q1",
-            "--db",
-            str(demo_file),
-            "--format",
-            fmt,
-            "--out",
-            str(out),
-            "--quiet",
-            "--as-of",
-            AS_OF,
+        code, printed, _ = report(
+            capsys, demo_file, kind, "2026-Q1", out, "--quiet", "--as-of", AS_OF, fmt=fmt
         )
         assert code == 0, printed
         assert json.loads(printed)["bytes"] == out.stat().st_size
@@ -125,20 +118,7 @@ def test_a_published_pack_is_what_the_scheduler_gets(capsys, demo_file, tmp_path
     finally:
         close_database(database)
     out = tmp_path / "partner.json"
-    code, printed, _ = run(
-        capsys,
-        "report",
-        "partner",
-        "--period",
-        "2026-Q1",
-        "--db",
-        str(demo_file),
-        "--format",
-        "json",
-        "--out",
-        str(out),
-        "--quiet",
-    )
+    code, printed, _ = report(capsys, demo_file, "partner", "2026-Q1", out, "--quiet")
     assert code == 0
     summary = json.loads(printed)
     assert (summary["status"], summary["pack_id"], summary["content_hash"]) == (
@@ -147,39 +127,12 @@ def test_a_published_pack_is_what_the_scheduler_gets(capsys, demo_file, tmp_path
         digest,
     )
     assert json.loads(out.read_text())["meta"]["status_label"] == "Published"
-    code, printed, _ = run(
-        capsys,
-        "report",
-        "partner",
-        "--period",
-        "2026-Q1",
-        "--db",
-        str(demo_file),
-        "--format",
-        "json",
-        "--out",
-        str(out),
-        "--quiet",
-        "--live",
-    )
+    code, printed, _ = report(capsys, demo_file, "partner", "2026-Q1", out, "--quiet", "--live")
     assert json.loads(printed)["status"] == "draft"
 
 
 def test_json_to_standard_output(capsys, demo_file) -> None:
-    code, printed, err = run(
-        capsys,
-        "report",
-        "government",
-        "--period",
-        "2026-05",
-        "--db",
-        str(demo_file),
-        "--format",
-        "json",
-        "--out",
-        "-",
-        "--quiet",
-    )
+    code, printed, err = report(capsys, demo_file, "government", "2026-05", "-", "--quiet")
     assert code == 0
     assert json.loads(printed)["pack"]["period"] == "2026-05"
     assert json.loads(err.strip().splitlines()[-1])["format"] == "json"
