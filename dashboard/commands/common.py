@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 
 from dashboard import auth
 
@@ -26,3 +27,8 @@ def add_db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db", help="database file (default: SALES_DB, secrets.toml, data/sales.duckdb)"
     )
+
+
+def print_progress(fraction: float, message: str) -> None:
+    """Progress of long work on stderr (stdout keeps the JSON result): `[ 40%] message`."""
+    print(f"[{fraction:4.0%}] {message}", file=sys.stderr, flush=True)

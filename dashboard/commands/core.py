@@ -9,7 +9,7 @@ import sys
 import time
 
 from dashboard import auth, demo, metrics
-from dashboard.commands.common import CLI_VIEWER, add_db, iso_date
+from dashboard.commands.common import CLI_VIEWER, add_db, iso_date, print_progress
 from dashboard.db import Database, applied_migrations
 from dashboard.errors import DomainError
 from dashboard.export import to_json_records
@@ -61,12 +61,8 @@ def run_init(args: argparse.Namespace, db: Database) -> int:
 
 def run_demo(args: argparse.Namespace, db: Database) -> int:
     started = time.monotonic()
-
-    def progress(fraction: float, message: str) -> None:
-        print(f"[{fraction:4.0%}] {message}", file=sys.stderr)
-
     summary = demo.build_demo(
-        db, deals=args.deals, seed=args.seed, as_of=args.as_of, progress=progress
+        db, deals=args.deals, seed=args.seed, as_of=args.as_of, progress=print_progress
     )
     result = {
         **summary.__dict__,

@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from dashboard.commands.common import CLI_VIEWER, add_db
+from dashboard.commands.common import CLI_VIEWER, add_db, print_progress
 from dashboard.db import Database
 from dashboard.export import json_default, to_json_records
 from dashboard.importing import ImportRefused, batches, planning
@@ -118,7 +118,13 @@ def run_import(args: argparse.Namespace, db: Database) -> int:
     if args.dry_run:
         results = planning.preview(db, CLI_VIEWER, plans)
     else:
-        results = planning.load(db, CLI_VIEWER, plans, allow_duplicate=args.allow_duplicate)
+        results = planning.load(
+            db,
+            CLI_VIEWER,
+            plans,
+            allow_duplicate=args.allow_duplicate,
+            progress=print_progress,
+        )
     summaries = [result.summary() for result in results]
     for summary, result in zip(summaries, results, strict=True):
         summary["dry_run"] = bool(args.dry_run)

@@ -49,6 +49,7 @@ class Outcome:
     seconds: float
     stdout: str
     stderr: str
+    seconds_after_output: float  # from the `when_output` line (or the start) to the end
 
 
 def kill_at(
@@ -71,6 +72,7 @@ def kill_at(
         start_new_session=True,
     )
     seen = threading.Event()
+    seen_at = [started]
     if when_output is None:
         seen.set()
     err_lines: list[str] = []
@@ -78,7 +80,8 @@ def kill_at(
     def read_stderr() -> None:
         for line in child.stderr:
             err_lines.append(line)
-            if when_output is not None and when_output in line:
+            if when_output is not None and when_output in line and not seen.is_set():
+                seen_at[0] = time.monotonic()
                 seen.set()
 
     reader = threading.Thread(target=read_stderr, daemon=True)
@@ -99,7 +102,10 @@ def kill_at(
     out = child.stdout.read()
     child.wait()
     reader.join(5)
-    return Outcome(killed, child.returncode, time.monotonic() - started, out, "".join(err_lines))
+    ended = time.monotonic()
+    return Outcome(
+        killed, child.returncode, ended - started, out, "".join(err_lines), ended - seen_at[0]
+    )
 
 
 def python(*args: str) -> list[str]:

@@ -9,9 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from dashboard import sql
+from dashboard.compensation.statements import first_open_quarter
 from dashboard.db import Database, migrate
-from tests.conftest import build_small_demo
+from tests.conftest import TODAY, build_small_demo
 from tests.crash.harness import (
+    VOLATILE,
     assert_before_or_after,
     kill_at,
     python,
@@ -23,6 +26,19 @@ pytestmark = pytest.mark.slow
 UPDATE_DEALS = 150
 DEMO_DEALS = 200_000
 DEMO_ARGS = ["--deals", str(DEMO_DEALS), "--seed", "3", "--as-of", "2026-06-30"]
+IMPORT_ROWS = 4_000
+STAGES = ("Prospecting", "Qualifying", "Presentation", "Closing", "Closed Won", "Closed Lost")
+# besides the clock columns every write has: when a batch was loaded and a period closed
+IMPORT_VOLATILE = {
+    **VOLATILE,
+    "import_batches": ("created_at",),
+    "accounts": ("created_at",),  # accounts the file names and the workspace lacks
+}
+CLOSE_VOLATILE = {
+    **VOLATILE,
+    "comp_period_closes": ("closed_at",),
+    "comp_statements": ("closed_at", "content_hash"),
+}
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +120,93 @@ def test_a_demo_build_killed_at_random_moments_leaves_an_empty_or_a_full_workspa
         migrate(reopened)
         reopened.close()
     assert any(killed and which == "before" for _, killed, which in seen), seen
+
+
+def write_deals_export(path: Path, rows: int) -> Path:
+    """A generic deal export of `rows` new deals (owners and accounts made up, one bad row)."""
+    lines = ["Deal ID,Deal Name,Owner,Account,Stage,Amount,Close Date,Loss Reason"]
+    for number in range(rows):
+        stage = STAGES[number % len(STAGES)]
+        amount = "-5" if number == 7 else str(1000 + number * 13 % 90_000)
+        reason = "Price" if stage == "Closed Lost" else ""
+        lines.append(
+            f"CR-{number},Deal {number},Seller {number % 25},Account {number % 400},{stage},"
+            f"{amount},2026-{1 + number % 12:02d}-{1 + number % 28:02d},{reason}"
+        )
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def kill_rounds(
+    base: Path,
+    tmp_path: Path,
+    argv_for,
+    rounds: int,
+    seed: int,
+    ignore: dict[str, tuple[str, ...]],
+    when_output: str | None = None,
+) -> tuple[dict, dict, list]:
+    """Run the write to the end on a copy, then kill it at random moments on other copies;
+    every copy must hold the state before or after. Returns before, after and what was seen."""
+    before = state_of(base, ignore)
+    reference = tmp_path / "reference.duckdb"
+    shutil.copy(base, reference)
+    full = kill_at(argv_for(reference), after=600, when_output=when_output)
+    assert not full.killed and full.returncode == 0, full.stderr
+    after = state_of(reference, ignore)
+    assert after != before
+    seen = []
+    rng = random.Random(seed)
+    for round_number in range(rounds):
+        victim = tmp_path / f"victim{round_number}.duckdb"
+        shutil.copy(base, victim)
+        moment = rng.uniform(0.02, 0.8) * full.seconds_after_output
+        outcome = kill_at(argv_for(victim), after=moment, when_output=when_output)
+        which = assert_before_or_after(victim, before, after, ignore)
+        seen.append((round(moment, 2), outcome.killed, which))
+    return before, after, seen
+
+
+def test_an_import_killed_at_random_moments_loads_all_of_the_file_or_none(
+    base, tmp_path, crash_rounds
+) -> None:
+    export = write_deals_export(tmp_path / "deals.csv", IMPORT_ROWS)
+
+    def argv_for(path: Path) -> list[str]:
+        return python(
+            "-m", "dashboard", "import", str(export), "--db", str(path), "--create-reps",
+            "--as-of", "2026-06-30", "--json",
+        )  # fmt: skip
+
+    before, after, seen = kill_rounds(
+        base, tmp_path, argv_for, crash_rounds, 10, IMPORT_VOLATILE, when_output="[  0%]"
+    )
+    assert after["opportunities"].rows == before["opportunities"].rows + IMPORT_ROWS - 1
+    assert after["import_rejects"].rows == 1
+    # killed once the load had begun (its first progress line): the whole file or none of it
+    assert any(killed and which == "before" for _, killed, which in seen), seen
+
+
+def test_a_period_close_killed_at_random_moments_closes_all_statements_or_none(
+    base, tmp_path, crash_rounds
+) -> None:
+    database = Database(str(base))
+    with database.reading() as cur:
+        quarter = first_open_quarter(cur)
+        as_of = sql.fetch_one(cur, "workspace/get_setting", key="demo_as_of")["setting_value"]
+    database.close()
+    assert quarter.end <= TODAY  # the demo leaves the last complete quarter open, to close
+
+    def argv_for(path: Path) -> list[str]:
+        return python(
+            "-m", "dashboard", "comp", "close", "--quarter", quarter.label, "--as-of", as_of,
+            "--db", str(path),
+        )  # fmt: skip
+
+    before, after, seen = kill_rounds(base, tmp_path, argv_for, crash_rounds, 11, CLOSE_VOLATILE)
+    assert after["comp_period_closes"].rows == before["comp_period_closes"].rows + 1
+    assert after["comp_statements"].rows > before["comp_statements"].rows
+    assert any(killed for _, killed, _ in seen), seen
 
 
 def test_the_harness_tells_a_torn_state_apart(base, tmp_path) -> None:
