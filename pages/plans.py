@@ -366,7 +366,7 @@ with capacity_tab:
                 ],
                 columns=["Figure", "Value"],
             )
-            st.dataframe(basis, hide_index=True, width="stretch", key="plans_capacity_basis")
+            table(basis, "plans_capacity_basis", "capacity_basis")
         with st.expander("Stage conversion (history) and every figure (tables)"):
             table(
                 history.stages.rename(
