@@ -440,21 +440,22 @@ def build_demo(
         sql.execute(cur, "demo/create_uniform_macro")
         for name, frame in frames.items():
             cur.register(name, frame)
+        total = len(steps) + 3  # the SQL steps, sign-in accounts, compensation, history
         for number, (label, query) in enumerate(steps):
-            report(number / (len(steps) + 3), f"{label}: {query.split('/')[1].replace('_', ' ')}")
+            report(number / total, f"{label}: {query.split('/')[1].replace('_', ' ')}")
             if query == "demo/insert_rollup_goals":
                 sql.execute(cur, query, level=next(rollup_levels))
             else:
                 sql.execute(cur, query, **params.get(query, {}))
-        report((len(steps) - 0.5) / (len(steps) + 3), "Sign-in accounts")
+        report(len(steps) / total, "Sign-in accounts")
         _insert_demo_users(cur, frames["demo_teams"], frames["demo_reps"])
         # the demo writes ids itself; move each sequence past the highest so later inserts
         # never collide
         for table, highest in sql.fetch_one(cur, "demo/max_demo_ids").items():
             sql.execute(cur, "demo/advance_sequence", sequence=f"seq_{table}", steps=highest)
-        report(len(steps) / (len(steps) + 3), "Compensation plans and statements")
+        report((len(steps) + 1) / total, "Compensation plans and statements")
         build_demo_compensation(cur, as_of)
-        report((len(steps) + 1) / (len(steps) + 3), "Pipeline history for the funnel")
+        report((len(steps) + 2) / total, "Pipeline history for the funnel")
         funnel.refresh_history(cur, now=as_of_at)
         counts = sql.fetch_one(cur, "demo/count_workspace_rows")
         sql.execute(cur, "workspace/set_setting", key="is_demo", value="true")
