@@ -207,3 +207,99 @@ def test_caches_refresh_when_another_process_writes(demo_file, store_url) -> Non
     assert cleared == [True]
     assert watch.check(db, now=12.0) is False  # nothing new since
     release(store_url, demo_file)
+
+
+def test_a_migration_written_for_duckdb_runs_on_postgresql() -> None:
+    ddl = store.postgres_ddl(
+        "create table t (\n    days double not null, -- the deal's double\n"
+        "    kind varchar check (kind in ('double', 'a--b', 'it''s double')),\n"
+        "    other double\n)"
+    )
+    assert "days double precision not null" in ddl
+    assert "-- the deal's double\n" in ddl  # comments and quoted text are left alone
+    assert "('double', 'a--b', 'it''s double')" in ddl
+    assert "other double precision" in ddl and "precision precision" not in ddl
+
+
+def test_a_one_deal_lookup_sends_its_filter_to_postgresql(db) -> None:
+    with db.reading() as cur:
+        plan = cur.execute(
+            "explain select row_version from opportunities where opportunity_id = $id", {"id": 7}
+        ).fetchall()[0][1]
+    # PostgreSQL reads the one row through the primary key; DuckDB filters nothing afterwards
+    assert "POSTGRES_SCAN" in plan and "opportunity_id=7" in plan
+    assert "FILTER" not in plan
+
+
+def test_scope_reaches_every_level_of_the_team_and_territory_trees(db) -> None:
+    """The recursive visible_reps and territory_subtree macros on the store walk the whole tree
+    (four levels here), with filters sent to PostgreSQL."""
+    with db.transaction() as cur:
+        for team_id, parent, level in ((1, None, "company"), (2, 1, "region"), (3, 2, "team")):
+            cur.execute(
+                "insert into teams (team_id, team_name, parent_team_id, team_level)"
+                " values ($id, $name, $parent, $level)",
+                {"id": team_id, "name": f"T{team_id}", "parent": parent, "level": level},
+            )
+        cur.execute(
+            "insert into teams (team_id, team_name, parent_team_id, team_level)"
+            " values (4, 'T4', 3, 'team')"
+        )
+        for rep_id, team_id in ((1, 4), (2, 3), (3, 2), (4, 4)):
+            cur.execute(
+                "insert into reps (rep_id, full_name, team_id) values ($id, $name, $team)",
+                {"id": rep_id, "name": f"R{rep_id}", "team": team_id},
+            )
+        kinds = ("world", "region", "district", "country", "state")
+        for territory_id, kind in enumerate(kinds, start=1):
+            cur.execute(
+                "insert into territories (territory_id, territory_name, parent_territory_id,"
+                " territory_kind) values ($id, $name, $parent, $kind)",
+                {
+                    "id": territory_id,
+                    "name": kind,
+                    "parent": territory_id - 1 or None,
+                    "kind": kind,
+                },
+            )
+    with db.reading() as cur:
+
+        def reps(team_id: int) -> list[int]:
+            rows = cur.execute(
+                "select rep_id from visible_reps('team', null, $team) order by rep_id",
+                {"team": team_id},
+            ).fetchall()
+            return [row[0] for row in rows]
+
+        def territories(root: int) -> list[int]:
+            rows = cur.execute(
+                "select territory_id from territory_subtree($root) order by territory_id",
+                {"root": root},
+            ).fetchall()
+            return [row[0] for row in rows]
+
+        assert reps(1) == [1, 2, 3, 4]
+        assert reps(2) == [1, 2, 3, 4]
+        assert reps(3) == [1, 2, 4]
+        assert reps(4) == [1, 4]
+        assert territories(1) == [1, 2, 3, 4, 5]
+        assert territories(3) == [3, 4, 5]
+
+
+def test_returning_gives_every_new_row_on_the_store(db) -> None:
+    with db.transaction() as cur:
+        first = cur.execute(
+            "insert into segments (segment_name) values ('Solo') returning segment_id"
+        ).fetchall()
+        rows = cur.execute(
+            "insert into segments (segment_name)"
+            " select name from (values ('A'), ('B'), ('C')) as names (name)"
+            " returning segment_id, segment_name"
+        ).fetchall()
+        changed = cur.execute(
+            "update segments set segment_name = segment_name || '!' where segment_name <> 'Solo'"
+            " returning segment_name"
+        ).fetchall()
+    start = first[0][0]
+    assert rows == [(start + 1, "A"), (start + 2, "B"), (start + 3, "C")]
+    assert sorted(changed) == [("A!",), ("B!",), ("C!",)]

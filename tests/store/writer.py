@@ -1,11 +1,14 @@
 """An app-server-like process on the shared store, for the concurrency tests and the load bench.
 
     python -m tests.store.writer --url URL --deals 1,2,3 --rounds N [--seconds S] [--read]
+        [--lake-data FOLDER]
 
 Each round picks the next deal, reads it and saves amount + 1 through dashboard.deals (the
 page's write path, with optimistic concurrency). A refused stale write is counted and retried
 from a fresh read. With --read it runs the Overview's KPI query instead of writing. Prints one
-JSON line: saved, conflicts, reads, and every latency in milliseconds.
+JSON line: saved, conflicts, reads, and every latency in milliseconds. With --lake-data the
+process works on a DuckLake instead (--url is then its PostgreSQL catalog's libpq address; see
+tests/store/lake.py), for the load bench's comparison.
 """
 
 from __future__ import annotations
@@ -29,8 +32,14 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=0.0)
     parser.add_argument("--read", action="store_true")
+    parser.add_argument("--lake-data")
     args = parser.parse_args()
-    db = open_database(args.url)
+    if args.lake_data:
+        from tests.store.lake import LakeDatabase
+
+        db = LakeDatabase(args.url, args.lake_data)
+    else:
+        db = open_database(args.url)
     targets = [int(part) for part in args.deals.split(",")]
     saved = conflicts = reads = 0
     latencies: list[float] = []
