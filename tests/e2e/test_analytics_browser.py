@@ -37,7 +37,7 @@ def open_page(page, title: str) -> None:
     if not link.is_visible():
         navigation.get_by_text(re.compile(r"^View \d+ more$")).click()
     link.click()
-    page.get_by_role("heading", name=title).wait_for()
+    page.get_by_role("heading", name=title, exact=True).wait_for()
 
 
 def test_the_territory_maps_render_offline(page, server) -> None:
