@@ -8,8 +8,9 @@ bench/data/bench_<N>.duckdb built by bench_overview.py, else builds the demo):
 For a workspace of N demo deals (seed 7, as of 2026-11-25) the script
 
 1. prepares the workspace: migrations, furthest_stage_order backfilled from the events when a
-   workspace predates it, and the derived deal history (deal_spans, deal_stage_stays) built
-   by funnel.refresh_history - each timed once and reported;
+   workspace predates it, and the derived deal history (deal_spans, deal_stage_stays,
+   deal_facts, deal_win_cycles) built by funnel.refresh_history - each timed once and
+   reported;
 2. times each tab's full set of calls exactly as its page makes them on first load (a fresh
    cursor per call, no Streamlit cache; period 2026-Q4, today 2026-11-25, admin viewer):
    * Funnel: load_funnel (compared with the period before), load_outcomes (the same),
@@ -26,8 +27,11 @@ For a workspace of N demo deals (seed 7, as of 2026-11-25) the script
    cent);
 4. prints a Markdown report and writes it to --out.
 
-DuckDB times are medians of --runs warm runs after one untimed warm-up; pandas times are
-medians of --pandas-runs runs; in milliseconds.
+DuckDB times are medians of --runs warm runs after one untimed warm-up, wall and CPU (this
+process's CPU time, all DuckDB threads: on a shared machine it moves far less with the load
+than wall time); pandas times are medians of --pandas-runs runs; in milliseconds.
+--json-out keeps the DuckDB timings; --before FILE puts such a file's figures (say, from the
+code before a change) next to this run's in the report.
 """
 
 from __future__ import annotations
@@ -169,24 +173,32 @@ def duckdb_tabs(db: Database) -> dict[str, list[Step]]:
 
 def time_steps(
     steps: list[Step], runs: int, warm_up: bool = True
-) -> tuple[dict[str, Any], dict[str, float]]:
-    """Results of each step and the median ms of each (and of the whole set) over `runs`."""
+) -> tuple[dict[str, Any], dict[str, float], dict[str, float]]:
+    """Results of each step, and the median wall ms and median CPU ms (this process, all its
+    threads) of each and of the whole set over `runs`. CPU time hardly moves with the load
+    other programs put on the machine; wall time does."""
     results: dict[str, Any] = {}
     if warm_up:
         for name, run in steps:
             results[name] = run()
     times: dict[str, list[float]] = {name: [] for name, _ in steps}
+    cpu: dict[str, list[float]] = {name: [] for name, _ in steps}
     totals: list[float] = []
+    cpu_totals: list[float] = []
     for _ in range(runs):
-        started_all = time.perf_counter()
+        started_all, cpu_all = time.perf_counter(), time.process_time()
         for name, run in steps:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             results[name] = run()
             times[name].append((time.perf_counter() - started) * 1000)
+            cpu[name].append((time.process_time() - cpu_started) * 1000)
         totals.append((time.perf_counter() - started_all) * 1000)
+        cpu_totals.append((time.process_time() - cpu_all) * 1000)
     medians = {name: statistics.median(values) for name, values in times.items()}
     medians["whole tab"] = statistics.median(totals)
-    return results, medians
+    cpu_medians = {name: statistics.median(values) for name, values in cpu.items()}
+    cpu_medians["whole tab"] = statistics.median(cpu_totals)
+    return results, medians, cpu_medians
 
 
 # --------------------------------------------------------------------------- pandas side
@@ -371,8 +383,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--duckdb-only", action="store_true", help="time the DuckDB side only (no report file)"
     )
+    parser.add_argument(
+        "--json-out", type=Path, help="also write the DuckDB timings (wall and CPU) as JSON here"
+    )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="a --json-out file from an earlier run (say, the code before a change): the report "
+        "shows its figures next to this run's",
+    )
     args = parser.parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
+    before = json.loads(args.before.read_text()) if args.before else None
     path, one_off = prepare(args.workdir, args.deals)
     db = open_database(str(path))
     try:
@@ -383,13 +405,19 @@ def main(argv: list[str] | None = None) -> int:
                 " opportunity_events), (select count(*) from deal_spans),"
                 " (select count(*) from deal_stage_stays)"
             ).fetchone()
-        duck_results, duck_times = {}, {}
+        duck_results, duck_times, duck_cpu = {}, {}, {}
         for tab, steps in duckdb_tabs(db).items():
             print(f"DuckDB: {tab}", file=sys.stderr)
-            duck_results[tab], duck_times[tab] = time_steps(steps, args.runs)
-            print(json.dumps({tab: duck_times[tab]}), file=sys.stderr)
+            duck_results[tab], duck_times[tab], duck_cpu[tab] = time_steps(steps, args.runs)
+            print(json.dumps({tab: duck_times[tab], "cpu": duck_cpu[tab]}), file=sys.stderr)
+        duck_load = os.getloadavg()[0]
+        if args.json_out:
+            args.json_out.write_text(
+                json.dumps({"load": duck_load, "ms": duck_times, "cpu_ms": duck_cpu}, indent=1)
+            )
         if args.duckdb_only:
-            print(f"load average {os.getloadavg()[0]:.1f}", file=sys.stderr)
+            print("\n".join(duckdb_tables(duck_times, duck_cpu, before)))
+            print(f"load average {duck_load:.1f}", file=sys.stderr)
             return 0
         print("loading tables into pandas", file=sys.stderr)
         started = time.perf_counter()
@@ -398,7 +426,7 @@ def main(argv: list[str] | None = None) -> int:
         panda_results, panda_times = {}, {}
         for tab, steps in pandas_tabs(frames).items():
             print(f"pandas: {tab}", file=sys.stderr)
-            panda_results[tab], panda_times[tab] = time_steps(
+            panda_results[tab], panda_times[tab], _ = time_steps(
                 steps, args.pandas_runs, warm_up=False
             )
             print(json.dumps({tab: panda_times[tab]}), file=sys.stderr)
@@ -412,21 +440,28 @@ def main(argv: list[str] | None = None) -> int:
         f"{AS_OF}); derived history {counts[2]:,} spans, {counts[3]:,} stage stays. "
         f"DuckDB threads={threads}. Period {PERIOD.label}, today {TODAY}, admin viewer. "
         f"DuckDB: median of {args.runs} warm runs after one warm-up; pandas: median of "
-        f"{args.pandas_runs} runs; ms. Budget per tab: {BUDGET_MS} ms. Machine load average "
-        f"when the report was written: {os.getloadavg()[0]:.1f} (2 cores).",
+        f"{args.pandas_runs} runs; ms. Budget: {BUDGET_MS} ms per call. Machine load average "
+        f"after the DuckDB runs: {duck_load:.1f}; when the report was written: "
+        f"{os.getloadavg()[0]:.1f} (2 cores).",
         "",
         "One-off preparation: "
         + (", ".join(f"{name} {value:.1f}" for name, value in one_off.items()) or "none needed")
         + f"; pandas load of deals and events {load_seconds:.1f} s.",
         "",
-        "| tab | DuckDB call | ms |",
+        *(
+            [
+                f"Before: {args.before.name}, an earlier run of this script (load average "
+                f"{before['load']:.1f} after its DuckDB runs). CPU ms: this process's CPU time "
+                "(both DuckDB threads), which the machine's load hardly moves.",
+                "",
+            ]
+            if before
+            else []
+        ),
+        *duckdb_tables(duck_times, duck_cpu, before),
+        "| tab | pandas computation (core figures only) | ms |",
         "| --- | --- | ---: |",
     ]
-    for tab, times in duck_times.items():
-        for name, value in times.items():
-            label = f"**{name}**" if name == "whole tab" else name
-            lines.append(f"| {tab} | {label} | {value:,.0f} |")
-    lines += ["", "| tab | pandas computation (core figures only) | ms |", "| --- | --- | ---: |"]
     for tab, times in panda_times.items():
         for name, value in times.items():
             label = f"**{name}**" if name == "whole tab" else name
@@ -453,6 +488,41 @@ def main(argv: list[str] | None = None) -> int:
     print(report)
     print(json.dumps({"problems": problems}), file=sys.stderr)
     return 1 if problems else 0
+
+
+def duckdb_tables(
+    times: dict[str, dict[str, float]],
+    cpu: dict[str, dict[str, float]],
+    before: dict[str, Any] | None,
+) -> list[str]:
+    """One Markdown table per tab: each call's wall and CPU ms (and an earlier run's)."""
+    lines: list[str] = []
+    for tab in times:
+        lines += [f"### {tab} (DuckDB)", ""]
+        if before:
+            lines += [
+                "| call | before ms | after ms | before CPU ms | after CPU ms |",
+                "| --- | ---: | ---: | ---: | ---: |",
+            ]
+        else:
+            lines += ["| call | ms | CPU ms |", "| --- | ---: | ---: |"]
+        for name, value in times[tab].items():
+            label = f"**{name}**" if name == "whole tab" else name
+            if before:
+                old = before["ms"].get(tab, {}).get(name)
+                old_cpu = before["cpu_ms"].get(tab, {}).get(name)
+                lines.append(
+                    f"| {label} | {_ms(old)} | {value:,.0f} | {_ms(old_cpu)} |"
+                    f" {cpu[tab][name]:,.0f} |"
+                )
+            else:
+                lines.append(f"| {label} | {value:,.0f} | {cpu[tab][name]:,.0f} |")
+        lines.append("")
+    return lines
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.0f}"
 
 
 if __name__ == "__main__":

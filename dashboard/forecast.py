@@ -236,7 +236,7 @@ def submit_forecast(
     note: str | None = None,
     now: dt.datetime | None = None,
 ) -> int:
-    """Record a forecast call with the system's figures for the same scope at this moment."""
+    """Record a forecast call with its scope's figures at this moment (in a write transaction)."""
     _bounded(period)
     if scope.kind not in ("company", "team", "rep"):
         raise ValidationError(f"unknown forecast scope {scope.kind!r}")
@@ -251,6 +251,7 @@ def submit_forecast(
     best = None if best_case_amount in (None, "") else _money(best_case_amount, "best case")
     if best is not None and best < amount:
         raise ValidationError("the best case cannot be below the forecast")
+    funnel.refresh_history(cur, now)  # the figures read the derived history: make it current
     figures = sql.fetch_df(
         cur,
         "forecast/summarise_forecast",

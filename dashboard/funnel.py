@@ -3,8 +3,11 @@ pipeline as of any date and the pipeline waterfall between two dates.
 
 Reached stage k = furthest_stage_order >= k (no event scan). Everything "as of a date" reads
 deal_spans, a derived table holding each deal's state between two consecutive events;
-refresh_history keeps it (and deal_stage_stays) in step with opportunity_events: new events
-are folded in per deal, and a history that shrank (an undone import) is rebuilt whole.
+current-state figures read deal_facts, a narrow copy of the deals in closing order (a period's
+closed deals are a few row groups). refresh_history keeps them (and deal_stage_stays,
+deal_win_cycles) in step with opportunity_events: new events are folded in per deal, and a
+history that shrank (an undone import) is rebuilt whole. Readers call it first (the loaders'
+ensure_history, the CLI's refresh).
 """
 
 from __future__ import annotations
@@ -95,7 +98,7 @@ class HistoryRefresh:
 def refresh_history(
     cur: duckdb.DuckDBPyConnection, now: dt.datetime | None = None
 ) -> HistoryRefresh:
-    """Fold new events into deal_spans / deal_stage_stays (run inside a write transaction)."""
+    """Fold new events into the derived history tables (run inside a write transaction)."""
     state = sql.fetch_one(cur, "funnel/get_history_state")
     through = int(state["through_event_id"]) if state else 0
     sources = sql.fetch_one(cur, "funnel/measure_history_sources", through_event_id=through)
@@ -121,8 +124,12 @@ def refresh_history(
     for name in (
         "funnel/delete_deal_spans",
         "funnel/delete_stage_stays",
+        "funnel/delete_deal_facts",
+        "funnel/delete_win_cycles",
         "funnel/insert_deal_spans",
         "funnel/insert_stage_stays",
+        "funnel/insert_deal_facts",
+        "funnel/insert_win_cycles",
     ):
         sql.execute(cur, name, full_rebuild=full)
     sql.execute(

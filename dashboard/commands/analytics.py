@@ -117,6 +117,7 @@ def run_waterfall(args: argparse.Namespace, db: Database) -> int:
 
 
 def run_territories(args: argparse.Namespace, db: Database) -> int:
+    _refresh(db)
     with db.reading() as cur:
         frame = territory.load_territories(cur, CLI_VIEWER, _period(args))
     print(to_json_records(frame))

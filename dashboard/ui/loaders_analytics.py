@@ -1,8 +1,8 @@
 """Cached loaders for the Funnel, Territory and Forecast pages (writes clear them).
 
-Before reading the derived deal history, the loaders fold in any new events
-(funnel.refresh_history in a write transaction; a no-op costing two tiny queries when the
-history is current).
+Before reading the derived deal history (deal_spans, deal_stage_stays, deal_facts,
+deal_win_cycles), the loaders fold in any new events (funnel.refresh_history in a write
+transaction; a no-op costing two tiny queries when the history is current).
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ def funnel_stages(
     cohort: str,
     compare: Period | None,
 ) -> pd.DataFrame:
+    ensure_history()
     with get_database().reading() as cur:
         return funnel.load_funnel(cur, viewer, period, filters, slice_by, cohort, compare)
 
@@ -148,12 +149,14 @@ def waterfall_deals(
 def territories(
     viewer: auth.Viewer, period: Period, filters: DealFilter, today: dt.date
 ) -> pd.DataFrame:
+    ensure_history()
     with get_database().reading() as cur:
         return territory.load_territories(cur, viewer, period, filters, today)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def rep_workload(viewer: auth.Viewer, period: Period, filters: DealFilter) -> pd.DataFrame:
+    ensure_history()
     with get_database().reading() as cur:
         return territory.load_rep_workload(cur, viewer, period, filters)
 
@@ -240,12 +243,14 @@ def gap_explanation(
     goal: float | None,
     units: pd.DataFrame,
 ) -> dict:
+    ensure_history()
     with get_database().reading() as cur:
         return forecast.explain_gap(cur, viewer, period, filters, goal, units)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def what_works(viewer: auth.Viewer, period: Period, filters: DealFilter) -> pd.DataFrame:
+    ensure_history()
     with get_database().reading() as cur:
         return forecast.load_what_works(cur, viewer, period, filters)
 

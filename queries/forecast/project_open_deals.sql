@@ -5,15 +5,18 @@
 -- entering that stage to winning (deals won in the same window), not before $now. The
 -- forecast for [$start, $end) = the sum of amount x chance over deals expected to win in it.
 -- Also returns how many open deals and how much was projected. Scope and filters as
--- analytics_deals.
+-- analytics_deals; history from deal_facts and deal_win_cycles (win_cycle_medians).
 with history as (
-    select deals.furthest_stage_order, stages.is_won
-    from analytics_deals(
+    -- deals closed in the history window (deal_facts in closing order: the window's rows),
+    -- counted per furthest stage reached and outcome
+    select facts.furthest_stage_order, stages.is_won, count(*) as deals
+    from analytics_facts(
         $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
-    ) as deals
-    inner join stages on stages.stage_id = deals.stage_id
+    ) as facts
+    inner join stages on stages.stage_id = facts.stage_id
     where (stages.is_won or stages.is_lost)
-        and deals.closed_at >= $history_start and deals.closed_at < $history_end
+        and facts.closed_at >= $history_start and facts.closed_at < $history_end
+    group by facts.furthest_stage_order, stages.is_won
 ),
 
 open_stages as (
@@ -25,21 +28,19 @@ open_stages as (
 stage_rates as (
     select
         open_stages.stage_id,
-        count(*) filter (where history.is_won) / nullif(count(*), 0) as win_rate
+        sum(history.deals) filter (where history.is_won) / nullif(sum(history.deals), 0)
+            as win_rate
     from open_stages
     left join history on history.furthest_stage_order >= open_stages.sort_order
     group by open_stages.stage_id
 ),
 
 stage_cycles as (
-    select
-        stage_id,
-        median(epoch(closed_at - entered_at) / 86400.0) as days_to_win
-    from analytics_stays(
-        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
+    select stage_id, median_days_to_win as days_to_win
+    from win_cycle_medians(
+        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id,
+        $history_start, $history_end
     )
-    where is_won and closed_at >= $history_start and closed_at < $history_end
-    group by stage_id
 ),
 
 open_now as (

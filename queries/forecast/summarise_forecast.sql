@@ -5,23 +5,33 @@
 -- case, commit), their amount and weighted amount (amount x probability); and the unit's
 -- bookings goal for the period (rep and team goals; none for the total here).
 with deals as (
+    -- won in the period, then open and due in it: each part reads only its row groups of
+    -- deal_facts (in closing order, the open deals last)
     select
-        deals.owner_rep_id,
-        deals.amount_rc,
-        deals.probability,
-        deals.forecast_category,
-        deals.expected_close_date,
-        deals.closed_at,
-        stages.is_won,
-        stages.is_lost
-    from analytics_deals(
+        facts.owner_rep_id,
+        facts.amount_rc,
+        facts.probability,
+        facts.forecast_category,
+        true as is_won
+    from analytics_facts(
         $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
-    ) as deals
-    inner join stages on stages.stage_id = deals.stage_id
-    where (stages.is_won and deals.closed_at >= $start and deals.closed_at < $end)
-        or (not stages.is_won and not stages.is_lost
-            and deals.expected_close_date >= cast($start as date)
-            and deals.expected_close_date < cast($end as date))
+    ) as facts
+    inner join stages on stages.stage_id = facts.stage_id
+    where stages.is_won and facts.closed_at >= $start and facts.closed_at < $end
+    union all
+    select
+        facts.owner_rep_id,
+        facts.amount_rc,
+        facts.probability,
+        facts.forecast_category,
+        false as is_won
+    from analytics_facts(
+        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
+    ) as facts
+    inner join stages on stages.stage_id = facts.stage_id
+    where not stages.is_won and not stages.is_lost
+        and facts.expected_close_date >= cast($start as date)
+        and facts.expected_close_date < cast($end as date)
 ),
 
 per_rep as (

@@ -1,4 +1,4 @@
--- Orders of the viewer's deals (scope and filters as analytics_deals) dated in
+-- Orders of the viewer's deals (scope and filters as analytics_deals, over deal_facts) dated in
 -- [$start, $end), per product: orders, delivered late / on time / pending, order value, and
 -- the returns booked against those orders (count and amount).
 with orders_in as (
@@ -7,7 +7,7 @@ with orders_in as (
         orders.delivery_status,
         deals.product_id
     from orders
-    inner join analytics_deals(
+    inner join analytics_facts(
         $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
     ) as deals on deals.opportunity_id = orders.opportunity_id
     where orders.order_date >= cast($start as date) and orders.order_date < cast($end as date)

@@ -2,23 +2,36 @@
 -- 'territory', 'source'), key and period_no (1 = closed in [$start, $end), 2 = closed in
 -- [$base_start, $base_end)): won deals, bookings, and gross bookings before discounts
 -- (amount / (1 - discount)), so the average price splits into list size and discount.
--- Scope and filters as analytics_deals.
-with won as (
-    select
-        case when deals.closed_at >= $start and deals.closed_at < $end then 1 else 2 end
-            as period_no,
-        deals.product_id,
-        deals.territory_id,
-        deals.lead_source,
-        deals.amount_rc,
-        deals.amount_rc / nullif(1 - deals.discount_pct / 100, 0) as gross_amount
-    from analytics_deals(
+-- Scope and filters as analytics_deals, over deal_facts.
+with won_facts as (
+    -- won in the period, then in the base period: each range reads only its row groups of
+    -- deal_facts (in closing order)
+    select 1 as period_no, facts.*
+    from analytics_facts(
         $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
-    ) as deals
-    inner join stages on stages.stage_id = deals.stage_id
+    ) as facts
+    inner join stages on stages.stage_id = facts.stage_id
+    where stages.is_won and facts.closed_at >= $start and facts.closed_at < $end
+    union all
+    select 2 as period_no, facts.*
+    from analytics_facts(
+        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
+    ) as facts
+    inner join stages on stages.stage_id = facts.stage_id
     where stages.is_won
-        and ((deals.closed_at >= $start and deals.closed_at < $end)
-            or (deals.closed_at >= $base_start and deals.closed_at < $base_end))
+        and facts.closed_at >= $base_start and facts.closed_at < $base_end
+        and not (facts.closed_at >= $start and facts.closed_at < $end)
+),
+
+won as (
+    select
+        period_no,
+        product_id,
+        territory_id,
+        lead_source,
+        amount_rc,
+        amount_rc / nullif(1 - discount_pct / 100, 0) as gross_amount
+    from won_facts
 ),
 
 grouped as (

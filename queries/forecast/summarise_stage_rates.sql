@@ -1,35 +1,43 @@
 -- The scope's own history per open stage, for closed deals of [$history_start, $history_end):
 -- deals that reached the stage, how many of them were won (the chance to win from the stage,
 -- by count and by value), and the median days from entering the stage to winning.
--- Scope and filters as analytics_deals.
+-- Scope and filters as analytics_deals; history from deal_facts and deal_win_cycles
+-- (win_cycle_medians).
 with history as (
-    select deals.furthest_stage_order, deals.amount_rc, stages.is_won
-    from analytics_deals(
+    -- deals closed in the window (deal_facts in closing order: the window's rows), counted per
+    -- furthest stage reached and outcome
+    select
+        facts.furthest_stage_order,
+        stages.is_won,
+        count(*) as deals,
+        sum(facts.amount_rc) as amount
+    from analytics_facts(
         $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
-    ) as deals
-    inner join stages on stages.stage_id = deals.stage_id
+    ) as facts
+    inner join stages on stages.stage_id = facts.stage_id
     where (stages.is_won or stages.is_lost)
-        and deals.closed_at >= $history_start and deals.closed_at < $history_end
+        and facts.closed_at >= $history_start and facts.closed_at < $history_end
+    group by facts.furthest_stage_order, stages.is_won
 ),
 
 cycles as (
-    select stage_id, median(epoch(closed_at - entered_at) / 86400.0) as median_days_to_win
-    from analytics_stays(
-        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
+    select stage_id, median_days_to_win
+    from win_cycle_medians(
+        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id,
+        $history_start, $history_end
     )
-    where is_won and closed_at >= $history_start and closed_at < $history_end
-    group by stage_id
 )
 
 select
     stages.stage_id,
     stages.sort_order as stage_order,
     stages.stage_name,
-    count(history.is_won)::bigint as reached,
-    count(*) filter (where history.is_won)::bigint as won,
-    count(*) filter (where history.is_won) / nullif(count(history.is_won), 0) as win_rate,
-    sum(history.amount_rc) filter (where history.is_won)
-        / nullif(sum(history.amount_rc), 0) as win_rate_value,
+    coalesce(sum(history.deals), 0)::bigint as reached,
+    coalesce(sum(history.deals) filter (where history.is_won), 0)::bigint as won,
+    coalesce(sum(history.deals) filter (where history.is_won), 0)
+        / nullif(sum(history.deals), 0) as win_rate,
+    sum(history.amount) filter (where history.is_won)
+        / nullif(sum(history.amount), 0) as win_rate_value,
     cycles.median_days_to_win
 from stages
 left join history on history.furthest_stage_order >= stages.sort_order

@@ -1,6 +1,6 @@
 -- What converts best among deals closed in [$start, $end), one row per dimension ('product',
 -- 'source') and key: closed deals, won, win rate by count and by value, average won amount
--- and median days from created to won. Scope and filters as analytics_deals.
+-- and median days from created to won. Scope and filters as analytics_deals, over deal_facts.
 with closed as (
     select
         deals.product_id,
@@ -8,7 +8,7 @@ with closed as (
         deals.amount_rc,
         stages.is_won,
         date_diff('day', deals.created_at::date, deals.closed_at::date) as cycle_days
-    from analytics_deals(
+    from analytics_facts(
         $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
     ) as deals
     inner join stages on stages.stage_id = deals.stage_id

@@ -6,9 +6,12 @@
 -- one) and the conversion; the drop-off: lost at the stage, or still open at it.
 -- $slice_by: none, owner, team, territory, product, source, rating, cohort (created month).
 -- Scope ($scope_kind, $scope_rep_id, $scope_team_id) and filters ($team_id, $territory_id,
--- $product_id) as analytics_deals.
-with deals as (
+-- $product_id) as analytics_deals, over deal_facts.
+with cohorts as (
+    -- the period's cohort, then the comparison's: each range reads only its row groups of
+    -- deal_facts (kept in closing order, so creation order too, roughly)
     select
+        1 as period_no,
         owner_rep_id,
         territory_id,
         product_id,
@@ -17,20 +20,38 @@ with deals as (
         created_at,
         furthest_stage_order,
         stage_id,
-        amount_rc,
-        case when $cohort = 'closed' then closed_at else created_at end as cohort_at
-    from analytics_deals(
+        amount_rc
+    from analytics_facts(
         $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
     )
-    where case when $cohort = 'closed' then closed_at else created_at end
-            >= least($start, coalesce($compare_start, $start))
-        and case when $cohort = 'closed' then closed_at else created_at end
-            < greatest($end, coalesce($compare_end, $end))
+    where case when $cohort = 'closed' then closed_at else created_at end >= $start
+        and case when $cohort = 'closed' then closed_at else created_at end < $end
+    union all
+    select
+        2 as period_no,
+        owner_rep_id,
+        territory_id,
+        product_id,
+        lead_source,
+        lead_rating,
+        created_at,
+        furthest_stage_order,
+        stage_id,
+        amount_rc
+    from analytics_facts(
+        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
+    )
+    where case when $cohort = 'closed' then closed_at else created_at end >= $compare_start
+        and case when $cohort = 'closed' then closed_at else created_at end < $compare_end
+        and not (
+            case when $cohort = 'closed' then closed_at else created_at end >= $start
+            and case when $cohort = 'closed' then closed_at else created_at end < $end
+        )
 ),
 
 grouped as (
     select
-        case when cohort_at >= $start and cohort_at < $end then 1 else 2 end as period_no,
+        period_no,
         case $slice_by
             when 'owner' then owner_rep_id
             when 'team' then owner_rep_id
@@ -44,9 +65,7 @@ grouped as (
         stage_id,
         count(*) as deals,
         sum(amount_rc) as amount
-    from deals
-    where (cohort_at >= $start and cohort_at < $end)
-        or (cohort_at >= $compare_start and cohort_at < $compare_end)
+    from cohorts
     group by all
 ),
 

@@ -3,29 +3,27 @@
 -- in the period, bookings, lost amount, sales cycle of the won (days from created to won,
 -- calendar dates: median and mean), and the deals open at $open_at / $compare_open_at (the
 -- period's end, or now while it runs) with their amount, rebuilt from deal_spans.
--- Scope and filters as analytics_deals.
+-- Scope and filters as analytics_deals; the closed deals come from deal_facts.
 with closed as (
-    select
-        closed_at,
-        created_at,
-        owner_rep_id,
-        territory_id,
-        product_id,
-        lead_source,
-        lead_rating,
-        stage_id,
-        amount_rc
-    from analytics_deals(
+    -- the period's closed deals, then the comparison's: each range reads only its row groups
+    -- of deal_facts (kept in closing order)
+    select 1 as period_no, facts.*
+    from analytics_facts(
         $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
-    )
-    where closed_at >= least($start, coalesce($compare_start, $start))
-        and closed_at < greatest($end, coalesce($compare_end, $end))
+    ) as facts
+    where facts.closed_at >= $start and facts.closed_at < $end
+    union all
+    select 2 as period_no, facts.*
+    from analytics_facts(
+        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
+    ) as facts
+    where facts.closed_at >= $compare_start and facts.closed_at < $compare_end
+        and not (facts.closed_at >= $start and facts.closed_at < $end)
 ),
 
 closed_grouped as (
     select
-        case when closed.closed_at >= $start and closed.closed_at < $end then 1 else 2 end
-            as period_no,
+        closed.period_no,
         case $slice_by
             when 'owner' then closed.owner_rep_id
             when 'team' then closed.owner_rep_id
@@ -43,34 +41,30 @@ closed_grouped as (
             filter (where stages.is_won) as cycle_days
     from closed
     inner join stages on stages.stage_id = closed.stage_id
-    where ((closed.closed_at >= $start and closed.closed_at < $end)
-            or (closed.closed_at >= $compare_start and closed.closed_at < $compare_end))
-        and (stages.is_won or stages.is_lost)
+    where stages.is_won or stages.is_lost
     group by all
 ),
 
 spans as (
-    select
-        valid_from,
-        valid_to,
-        stage_id,
-        amount_rc,
-        owner_rep_id,
-        territory_id,
-        product_id,
-        lead_source,
-        lead_rating,
-        created_at
+    -- open at the period's end, then at the comparison's: each reads its own row groups
+    select 1 as period_no, valid_from, valid_to, stage_id, amount_rc, owner_rep_id,
+        territory_id, product_id, lead_source, lead_rating, created_at
     from analytics_spans(
         $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
     )
-    where (valid_from < $open_at and valid_to >= $open_at)
-        or (valid_from < $compare_open_at and valid_to >= $compare_open_at)
+    where valid_from < $open_at and valid_to >= $open_at
+    union all
+    select 2 as period_no, valid_from, valid_to, stage_id, amount_rc, owner_rep_id,
+        territory_id, product_id, lead_source, lead_rating, created_at
+    from analytics_spans(
+        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
+    )
+    where valid_from < $compare_open_at and valid_to >= $compare_open_at
 ),
 
 open_grouped as (
     select
-        periods.period_no,
+        spans.period_no,
         case $slice_by
             when 'owner' then spans.owner_rep_id
             when 'team' then spans.owner_rep_id
@@ -84,12 +78,6 @@ open_grouped as (
         sum(spans.amount_rc) as open_amount
     from spans
     inner join stages on stages.stage_id = spans.stage_id
-    inner join (
-        select 1 as period_no, $open_at::timestamp as at_time
-        union all
-        select 2, $compare_open_at::timestamp
-    ) as periods
-        on spans.valid_from < periods.at_time and spans.valid_to >= periods.at_time
     where not stages.is_won and not stages.is_lost
     group by all
 ),

@@ -2,35 +2,47 @@
 -- [$start, $end) (the deal moved to another stage, won or lost), 'current' = deals still in
 -- the stage at $now (days so far). Columns: stays, mean days and the 5th, 25th, 50th, 75th
 -- and 95th percentile of days (fractional). Scope and filters as analytics_deals.
-with stays as (
-    select stage_id, entered_at, left_at
+with completed as (
+    -- stays that ended in the period: deal_stage_stays is kept in left_at order, so this
+    -- reads the period's row groups only
+    select
+        stage_id,
+        false as is_current,
+        epoch(left_at - entered_at) / 86400.0 as days
     from analytics_stays(
         $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
     )
-    where (left_at >= $start and left_at < $end) or left_at = 'infinity'::timestamp
+    where left_at >= $start and left_at < $end
+),
+
+current_stays as (
+    -- open deals' stays so far (left_at 'infinity': the last row groups)
+    select
+        stage_id,
+        true as is_current,
+        epoch($now::timestamp - entered_at) / 86400.0 as days
+    from analytics_stays(
+        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
+    )
+    where left_at = 'infinity'::timestamp and entered_at <= $now
 ),
 
 measured as (
-    select
-        stage_id,
-        case when left_at = 'infinity'::timestamp then 'current' else 'completed' end as state,
-        epoch(
-            case when left_at = 'infinity'::timestamp then $now::timestamp else left_at end
-            - entered_at
-        ) / 86400.0 as days
-    from stays
-    where left_at <> 'infinity'::timestamp or entered_at <= $now
+    select * from completed
+    union all
+    select * from current_stays
 ),
 
 summarised as (
+    -- grouped by two small keys (no text): the percentiles are the costly part
     select
         stage_id,
-        state,
+        is_current,
         count(*) as stays,
         avg(days) as mean_days,
         quantile_cont(days, [0.05, 0.25, 0.5, 0.75, 0.95]) as quantiles
     from measured
-    group by stage_id, state
+    group by stage_id, is_current
 ),
 
 final as (
@@ -38,7 +50,7 @@ final as (
         stages.stage_id,
         stages.sort_order as stage_order,
         stages.stage_name,
-        summarised.state,
+        case when summarised.is_current then 'current' else 'completed' end as state,
         summarised.stays,
         summarised.mean_days,
         summarised.quantiles[1] as p05_days,

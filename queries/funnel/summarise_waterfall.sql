@@ -12,27 +12,42 @@ with moves as (
     )
 ),
 
+kinds as (
+    -- the deals per way in, way out and direction of change (a few dozen rows), so the
+    -- totals below add up small sums instead of filtering every deal eighteen times
+    select
+        entry_kind,
+        exit_kind,
+        sign(change_amount) as change_sign,
+        count(*) as deals,
+        sum(entry_amount) as entry_amount,
+        sum(exit_amount) as exit_amount,
+        sum(change_amount) as change_amount
+    from moves
+    group by all
+),
+
 totals as (
     select
-        count(*) filter (where entry_kind = 'start') as start_deals,
+        coalesce(sum(deals) filter (where entry_kind = 'start'), 0) as start_deals,
         coalesce(sum(entry_amount) filter (where entry_kind = 'start'), 0) as start_amount,
-        count(*) filter (where entry_kind = 'new') as new_deals,
+        coalesce(sum(deals) filter (where entry_kind = 'new'), 0) as new_deals,
         coalesce(sum(entry_amount) filter (where entry_kind = 'new'), 0) as new_amount,
-        count(*) filter (where change_amount > 0) as increased_deals,
-        coalesce(sum(change_amount) filter (where change_amount > 0), 0) as increased_amount,
-        count(*) filter (where change_amount < 0) as decreased_deals,
-        coalesce(sum(change_amount) filter (where change_amount < 0), 0) as decreased_amount,
-        count(*) filter (where exit_kind = 'out') as pushed_out_deals,
+        coalesce(sum(deals) filter (where change_sign > 0), 0) as increased_deals,
+        coalesce(sum(change_amount) filter (where change_sign > 0), 0) as increased_amount,
+        coalesce(sum(deals) filter (where change_sign < 0), 0) as decreased_deals,
+        coalesce(sum(change_amount) filter (where change_sign < 0), 0) as decreased_amount,
+        coalesce(sum(deals) filter (where exit_kind = 'out'), 0) as pushed_out_deals,
         coalesce(-sum(exit_amount) filter (where exit_kind = 'out'), 0) as pushed_out_amount,
-        count(*) filter (where entry_kind = 'pulled_in') as pulled_in_deals,
+        coalesce(sum(deals) filter (where entry_kind = 'pulled_in'), 0) as pulled_in_deals,
         coalesce(sum(entry_amount) filter (where entry_kind = 'pulled_in'), 0) as pulled_in_amount,
-        count(*) filter (where exit_kind = 'won') as won_deals,
+        coalesce(sum(deals) filter (where exit_kind = 'won'), 0) as won_deals,
         coalesce(-sum(exit_amount) filter (where exit_kind = 'won'), 0) as won_amount,
-        count(*) filter (where exit_kind = 'lost') as lost_deals,
+        coalesce(sum(deals) filter (where exit_kind = 'lost'), 0) as lost_deals,
         coalesce(-sum(exit_amount) filter (where exit_kind = 'lost'), 0) as lost_amount,
-        count(*) filter (where exit_kind = 'in') as end_deals,
+        coalesce(sum(deals) filter (where exit_kind = 'in'), 0) as end_deals,
         coalesce(sum(exit_amount) filter (where exit_kind = 'in'), 0) as end_amount
-    from moves
+    from kinds
 ),
 
 steps as (
@@ -58,7 +73,7 @@ final as (
             when 'won' then totals.won_deals
             when 'lost' then totals.lost_deals
             else totals.end_deals
-        end as deals,
+        end::bigint as deals,
         case steps.step
             when 'start' then totals.start_amount
             when 'new' then totals.new_amount

@@ -8,43 +8,82 @@ with visible as (
     select rep_id from analytics_reps($scope_kind, $scope_rep_id, $scope_team_id, $team_id)
 ),
 
-account_bookings as (
-    select opportunities.account_id, sum(opportunities.amount_rc) as bookings
-    from opportunities
-    inner join stages on stages.stage_id = opportunities.stage_id
+potential_won as (
+    -- every deal won in the potential window (deal_facts in closing order: the window's rows)
+    select facts.account_id, facts.amount_rc
+    from deal_facts as facts
+    inner join stages on stages.stage_id = facts.stage_id
     where stages.is_won
-        and opportunities.closed_at >= $potential_start and opportunities.closed_at < $start
-    group by opportunities.account_id
+        and facts.closed_at >= $potential_start and facts.closed_at < $start
+),
+
+owned_accounts as (
+    select accounts.account_id, accounts.owner_rep_id, accounts.territory_id
+    from accounts
+    where accounts.owner_rep_id in (select rep_id from visible)
+        and ($territory_id is null
+            or list_contains(analytics_territories($territory_id), accounts.territory_id))
 ),
 
 rep_accounts as (
     select
-        accounts.owner_rep_id as rep_id,
+        owner_rep_id as rep_id,
         count(*) as accounts,
-        count(distinct accounts.territory_id) as territories,
-        coalesce(sum(account_bookings.bookings), 0) as potential
-    from accounts
-    left join account_bookings on account_bookings.account_id = accounts.account_id
-    where accounts.owner_rep_id in (select rep_id from visible)
-        and ($territory_id is null
-            or list_contains(analytics_territories($territory_id), accounts.territory_id))
-    group by accounts.owner_rep_id
+        count(distinct territory_id) as territories
+    from owned_accounts
+    group by owner_rep_id
+),
+
+rep_potential as (
+    select owned_accounts.owner_rep_id as rep_id, sum(potential_won.amount_rc) as potential
+    from potential_won
+    inner join owned_accounts on owned_accounts.account_id = potential_won.account_id
+    group by owned_accounts.owner_rep_id
+),
+
+closed_deals as (
+    select facts.owner_rep_id, facts.amount_rc
+    from analytics_facts(
+        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, null
+    ) as facts
+    inner join stages on stages.stage_id = facts.stage_id
+    where stages.is_won and facts.closed_at >= $start and facts.closed_at < $end
+),
+
+open_deals as (
+    select facts.owner_rep_id, facts.amount_rc
+    from analytics_facts(
+        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, null
+    ) as facts
+    inner join stages on stages.stage_id = facts.stage_id
+    where not stages.is_won and not stages.is_lost
+),
+
+dealing_reps as (
+    -- every rep with a deal in view (of any state or date): one narrow column to read
+    select distinct facts.owner_rep_id as rep_id
+    from analytics_facts(
+        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, null
+    ) as facts
 ),
 
 rep_deals as (
     select
-        deals.owner_rep_id as rep_id,
-        count(*) filter (where not stages.is_won and not stages.is_lost) as open_deals,
-        coalesce(sum(deals.amount_rc) filter (where not stages.is_won and not stages.is_lost), 0)
-            as open_pipeline,
-        coalesce(sum(deals.amount_rc) filter (
-            where stages.is_won and deals.closed_at >= $start and deals.closed_at < $end
-        ), 0) as bookings
-    from analytics_deals(
-        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, null
-    ) as deals
-    inner join stages on stages.stage_id = deals.stage_id
-    group by deals.owner_rep_id
+        dealing_reps.rep_id,
+        coalesce(rep_open.open_deals, 0) as open_deals,
+        coalesce(rep_open.open_pipeline, 0) as open_pipeline,
+        coalesce(rep_won.bookings, 0) as bookings
+    from dealing_reps
+    left join (
+        select owner_rep_id as rep_id, count(*) as open_deals, sum(amount_rc) as open_pipeline
+        from open_deals
+        group by owner_rep_id
+    ) as rep_open on rep_open.rep_id = dealing_reps.rep_id
+    left join (
+        select owner_rep_id as rep_id, sum(amount_rc) as bookings
+        from closed_deals
+        group by owner_rep_id
+    ) as rep_won on rep_won.rep_id = dealing_reps.rep_id
 ),
 
 rep_goals as (
@@ -65,13 +104,14 @@ joined as (
         coalesce(rep_accounts.territories, 0)::bigint as territories,
         coalesce(rep_deals.open_deals, 0)::bigint as open_deals,
         coalesce(rep_deals.open_pipeline, 0) as open_pipeline,
-        coalesce(rep_accounts.potential, 0) as potential,
+        coalesce(rep_potential.potential, 0) as potential,
         rep_goals.goal,
         coalesce(rep_deals.bookings, 0) as bookings
     from reps
     inner join teams on teams.team_id = reps.team_id
     left join territories as home on home.territory_id = reps.territory_id
     left join rep_accounts on rep_accounts.rep_id = reps.rep_id
+    left join rep_potential on rep_potential.rep_id = reps.rep_id
     left join rep_deals on rep_deals.rep_id = reps.rep_id
     left join rep_goals on rep_goals.rep_id = reps.rep_id
     where reps.rep_id in (select rep_id from visible)

@@ -8,54 +8,106 @@
 -- which derive a goal where none is set. Deals and accounts are limited to the viewer's
 -- scope ($scope_kind, $scope_rep_id, $scope_team_id) and the $team_id / $product_id filters;
 -- the potential share is the company's (a plan figure, the same for every viewer).
-with deals as (
-    select deals.territory_id, deals.amount_rc, deals.probability, deals.closed_at,
-        stages.is_won, stages.is_lost
-    from analytics_deals(
+with closed_deals as (
+    -- deals closed in the period: deal_facts is kept in closing order, so this reads the
+    -- period's row groups only
+    select facts.territory_id, facts.amount_rc, stages.is_won, stages.is_lost
+    from analytics_facts(
         $scope_kind, $scope_rep_id, $scope_team_id, $team_id, null, $product_id
-    ) as deals
-    inner join stages on stages.stage_id = deals.stage_id
+    ) as facts
+    inner join stages on stages.stage_id = facts.stage_id
+    where facts.closed_at >= $start and facts.closed_at < $end
+        and (stages.is_won or stages.is_lost)
+),
+
+open_deals as (
+    select facts.territory_id, facts.amount_rc, facts.probability
+    from analytics_facts(
+        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, null, $product_id
+    ) as facts
+    inner join stages on stages.stage_id = facts.stage_id
+    where not stages.is_won and not stages.is_lost
+),
+
+leaf_closed as (
+    select
+        territory_id,
+        count(*) filter (where is_won) as won,
+        count(*) filter (where is_lost) as lost,
+        coalesce(sum(amount_rc) filter (where is_won), 0) as bookings,
+        coalesce(sum(amount_rc) filter (where is_lost), 0) as lost_amount
+    from closed_deals
+    group by territory_id
+),
+
+leaf_open as (
+    select
+        territory_id,
+        count(*) as open_deals,
+        sum(amount_rc) as open_pipeline,
+        sum(amount_rc * probability / 100) as weighted_pipeline
+    from open_deals
+    group by territory_id
 ),
 
 leaf_deals as (
     select
-        territory_id,
-        count(*) filter (where is_won and closed_at >= $start and closed_at < $end) as won,
-        count(*) filter (where is_lost and closed_at >= $start and closed_at < $end) as lost,
-        coalesce(sum(amount_rc) filter (where is_won and closed_at >= $start and closed_at < $end), 0)
-            as bookings,
-        coalesce(sum(amount_rc) filter (where is_lost and closed_at >= $start and closed_at < $end), 0)
-            as lost_amount,
-        count(*) filter (where not is_won and not is_lost) as open_deals,
-        coalesce(sum(amount_rc) filter (where not is_won and not is_lost), 0) as open_pipeline,
-        coalesce(sum(amount_rc * probability / 100) filter (where not is_won and not is_lost), 0)
-            as weighted_pipeline
-    from deals
-    group by territory_id
+        coalesce(leaf_closed.territory_id, leaf_open.territory_id) as territory_id,
+        coalesce(leaf_closed.won, 0) as won,
+        coalesce(leaf_closed.lost, 0) as lost,
+        coalesce(leaf_closed.bookings, 0) as bookings,
+        coalesce(leaf_closed.lost_amount, 0) as lost_amount,
+        coalesce(leaf_open.open_deals, 0) as open_deals,
+        coalesce(leaf_open.open_pipeline, 0) as open_pipeline,
+        coalesce(leaf_open.weighted_pipeline, 0) as weighted_pipeline
+    from leaf_closed
+    full outer join leaf_open
+        on leaf_open.territory_id is not distinct from leaf_closed.territory_id
 ),
 
-account_bookings as (
-    select opportunities.account_id, sum(opportunities.amount_rc) as bookings
-    from opportunities
-    inner join stages on stages.stage_id = opportunities.stage_id
+potential_won as (
+    -- every deal won in the potential window (the company's: a plan figure for every viewer)
+    select facts.account_id, facts.amount_rc
+    from deal_facts as facts
+    inner join stages on stages.stage_id = facts.stage_id
     where stages.is_won
-        and opportunities.closed_at >= $potential_start
-        and opportunities.closed_at < $start
-        and ($product_id is null or opportunities.product_id = $product_id)
-    group by opportunities.account_id
+        and facts.closed_at >= $potential_start
+        and facts.closed_at < $start
+        and ($product_id is null or facts.product_id = $product_id)
 ),
 
-accounts_valued as (
+account_owners as (
+    -- accounts per territory and owner, with the owner's visibility to the viewer
     select
-        accounts.account_id,
         accounts.territory_id,
         accounts.owner_rep_id,
-        coalesce(account_bookings.bookings, 0) as potential,
+        count(*) as accounts,
         accounts.owner_rep_id in (
             select rep_id from analytics_reps($scope_kind, $scope_rep_id, $scope_team_id, $team_id)
         ) as is_visible
     from accounts
-    left join account_bookings on account_bookings.account_id = accounts.account_id
+    group by accounts.territory_id, accounts.owner_rep_id
+),
+
+owner_potential as (
+    -- the potential of each territory's accounts per owner: their bookings in the window
+    select accounts.territory_id, accounts.owner_rep_id, sum(potential_won.amount_rc) as potential
+    from potential_won
+    inner join accounts on accounts.account_id = potential_won.account_id
+    group by accounts.territory_id, accounts.owner_rep_id
+),
+
+accounts_valued as (
+    select
+        account_owners.territory_id,
+        account_owners.owner_rep_id,
+        account_owners.accounts,
+        coalesce(owner_potential.potential, 0) as potential,
+        account_owners.is_visible
+    from account_owners
+    left join owner_potential
+        on owner_potential.territory_id is not distinct from account_owners.territory_id
+        and owner_potential.owner_rep_id is not distinct from account_owners.owner_rep_id
 ),
 
 nodes as (
@@ -89,7 +141,8 @@ rolled_deals as (
 rolled_accounts as (
     select
         nodes.node_id,
-        count(*) filter (where accounts_valued.is_visible) as accounts,
+        coalesce(sum(accounts_valued.accounts) filter (where accounts_valued.is_visible), 0)
+            as accounts,
         count(distinct accounts_valued.owner_rep_id) filter (where accounts_valued.is_visible)
             as reps_assigned,
         coalesce(sum(accounts_valued.potential) filter (where accounts_valued.is_visible), 0)

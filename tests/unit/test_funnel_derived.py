@@ -1,0 +1,255 @@
+"""The derived tables behind the analytics tabs (deal_facts, deal_win_cycles, next to deal_spans
+and deal_stage_stays) hold exactly what the raw tables give after every kind of refresh, and
+the figures read from them equal the same figures computed from the raw tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from dashboard import deals, forecast, funnel, territory
+from dashboard.auth import Viewer
+from dashboard.metrics import DealFilter, Period, add_months
+from tests.conftest import build_small_demo
+
+SYSTEM = Viewer(1, "system@x", "System", "admin")
+# rows of each derived table missing from what its raw tables give, and the other way round
+FACTS_DIFFERENCES = """
+with raw as (
+    select
+        opportunity_id, account_id, owner_rep_id, territory_id, product_id, stage_id,
+        lead_source, lead_rating, amount_rc, probability, forecast_category, discount_pct,
+        expected_close_date, furthest_stage_order, created_at, closed_at
+    from opportunities
+)
+select
+    (select count(*) from (from deal_facts except all from raw))
+    + (select count(*) from (from raw except all from deal_facts))
+"""
+WIN_CYCLES_DIFFERENCES = """
+with raw as (
+    select
+        opportunity_id, stage_id, owner_rep_id, territory_id, product_id, closed_at,
+        epoch(closed_at - entered_at) / 86400.0 as days_to_win,
+        floor(epoch(closed_at - entered_at) / 86400.0)::integer as whole_days
+    from deal_stage_stays
+    where is_won and closed_at is not null
+)
+select
+    (select count(*) from (from deal_win_cycles except all from raw))
+    + (select count(*) from (from raw except all from deal_win_cycles))
+"""
+
+
+def assert_derived_match(cur) -> None:
+    assert cur.execute(FACTS_DIFFERENCES).fetchone()[0] == 0
+    assert cur.execute(WIN_CYCLES_DIFFERENCES).fetchone()[0] == 0
+
+
+@pytest.fixture(scope="module")
+def workspace():
+    database = build_small_demo(deals=400)
+    yield database
+    database.close()
+
+
+def test_derived_tables_follow_every_write_and_every_kind_of_refresh(workspace) -> None:
+    with workspace.reading() as cur:
+        assert funnel.history_is_current(cur)
+        assert cur.execute("select count(*) from deal_facts").fetchone()[0] > 0
+        assert cur.execute("select count(*) from deal_win_cycles").fetchone()[0] > 0
+        assert_derived_match(cur)
+        open_ids = [
+            row[0]
+            for row in cur.execute(
+                "select opportunity_id from opportunities"
+                " inner join stages on stages.stage_id = opportunities.stage_id"
+                " where not stages.is_won and not stages.is_lost"
+                " order by opportunity_id limit 4"
+            ).fetchall()
+        ]
+    now = dt.datetime.now().replace(microsecond=0)
+    changes = [
+        {"stage_id": 8},  # won: a new row of facts and its stays in deal_win_cycles
+        {"amount": "12345.67", "probability": "35"},
+        {"owner_rep_id": 2, "territory_id": 3},  # scope fields move
+        {"stage_id": 9, "loss_reason": "Price"},
+    ]
+    with workspace.transaction() as cur:
+        for opportunity_id, change in zip(open_ids, changes, strict=True):
+            deal = deals.get_deal(cur, SYSTEM, opportunity_id)
+            deals.update_deal(cur, SYSTEM, opportunity_id, deal["row_version"], change, at=now)
+        deals.create_deal(
+            cur,
+            SYSTEM,
+            {"opportunity_name": "New one", "owner_rep_id": 1, "amount": "900"},
+            at=now,
+        )
+    with workspace.reading() as cur:
+        assert cur.execute(FACTS_DIFFERENCES).fetchone()[0] > 0  # stale until refreshed
+    with workspace.transaction() as cur:
+        done = funnel.refresh_history(cur)
+        assert (done.mode, done.deals) == ("incremental", 5)
+        assert_derived_match(cur)
+        won = open_ids[0]
+        assert (
+            cur.execute(
+                "select count(*) from deal_win_cycles where opportunity_id = $id", {"id": won}
+            ).fetchone()[0]
+            >= 1
+        )
+    # rows removed (as an undone import does): a full rebuild
+    with workspace.transaction() as cur:
+        cur.execute("delete from opportunity_events where opportunity_id = $id", {"id": won})
+        cur.execute("delete from opportunities where opportunity_id = $id", {"id": won})
+        assert funnel.refresh_history(cur).mode == "full"
+        assert_derived_match(cur)
+        assert (
+            cur.execute(
+                "select count(*) from deal_facts where opportunity_id = $id", {"id": won}
+            ).fetchone()[0]
+            == 0
+        )
+
+
+# --------------------------------------------------------------------------- figures vs raw
+
+
+def raw(cur, viewer: Viewer, query: str, **params) -> pd.DataFrame:
+    """A query over raw_deals: the viewer's deals straight from opportunities, with is_won and
+    is_lost of their stage."""
+    cur.execute(
+        "create or replace temp table raw_deals as"
+        " select opportunities.*, stages.is_won, stages.is_lost from opportunities"
+        " inner join stages on stages.stage_id = opportunities.stage_id"
+        " where opportunities.owner_rep_id in"
+        " (select rep_id from visible_reps($scope_kind, $scope_rep_id, $scope_team_id))",
+        viewer.scope_params(),
+    )
+    return cur.execute(query, params).df()
+
+
+@pytest.fixture(scope="module")
+def current(demo_db):
+    with demo_db.transaction() as cur:
+        funnel.refresh_history(cur)
+    return demo_db
+
+
+@pytest.mark.parametrize("role", ["executive", "manager", "rep"])
+def test_funnel_figures_equal_the_raw_tables(current, demo_viewers, role) -> None:
+    viewer = demo_viewers[role]
+    today = dt.date.today()
+    period = Period.quarter_of(today)
+    before = Period(add_months(period.start, -3), period.start)
+    now = dt.datetime.combine(today, dt.time(23, 59, 59))
+    bounds = {"start": period.params()["start"], "end": period.params()["end"]}
+    with current.reading() as cur:
+        stages = funnel.load_funnel(cur, viewer, period, compare=before)
+        cohort = raw(
+            cur,
+            viewer,
+            "select count(*) filter (where furthest_stage_order >= 1) as first,"
+            " count(*) filter (where furthest_stage_order >= 7) as last"
+            " from raw_deals where created_at >= $start and created_at < $end",
+            **bounds,
+        ).iloc[0]
+        mine = stages[stages["period_no"] == 1].set_index("stage_order")
+        assert (mine.loc[1, "reached"], mine.loc[7, "reached"]) == (
+            cohort["first"],
+            cohort["last"],
+        )
+        outcome = funnel.load_outcomes(cur, viewer, period, compare=before, now=now)
+        row = outcome[outcome["period_no"] == 1].iloc[0]
+        closed = raw(
+            cur,
+            viewer,
+            "select count(*) filter (where is_won) as won,"
+            " count(*) filter (where is_lost) as lost,"
+            " coalesce(sum(amount_rc) filter (where is_won), 0) as bookings,"
+            " median(date_diff('day', created_at::date, closed_at::date))"
+            " filter (where is_won) as cycle"
+            " from raw_deals where closed_at >= $start and closed_at < $end",
+            **bounds,
+        ).iloc[0]
+        assert (row["won"], row["lost"]) == (closed["won"], closed["lost"])
+        assert round(row["bookings"], 2) == round(float(closed["bookings"]), 2)
+        if closed["won"]:
+            assert row["cycle_days_median"] == pytest.approx(float(closed["cycle"]))
+
+
+@pytest.mark.parametrize("role", ["executive", "manager"])
+def test_territory_and_forecast_figures_equal_the_raw_tables(current, demo_viewers, role) -> None:
+    viewer = demo_viewers[role]
+    today = dt.date.today()
+    period = Period.quarter_of(today)
+    now = dt.datetime.combine(today, dt.time(23, 59, 59))
+    bounds = period.params()
+    with current.reading() as cur:
+        leaves = territory.load_territories(cur, viewer, period, today=today)
+        by_territory = raw(
+            cur,
+            viewer,
+            "select territory_id,"
+            " coalesce(sum(amount_rc) filter (where is_won and closed_at >= $start"
+            " and closed_at < $end), 0) as bookings,"
+            " count(*) filter (where not is_won and not is_lost) as open_deals,"
+            " coalesce(sum(amount_rc) filter (where not is_won and not is_lost), 0) as open"
+            " from raw_deals group by territory_id",
+            **bounds,
+        ).set_index("territory_id")
+        shown = leaves[leaves["territory_kind"].isin(["state", "country"])].set_index(
+            "territory_id"
+        )
+        compared = 0
+        for territory_id, expected in by_territory.iterrows():
+            if pd.isna(territory_id) or territory_id not in shown.index:
+                continue
+            compared += 1
+            got = shown.loc[territory_id]
+            assert round(got["bookings"], 2) == round(float(expected["bookings"]), 2)
+            assert got["open_deals"] == expected["open_deals"]
+            assert round(got["open_pipeline"], 2) == round(float(expected["open"]), 2)
+        assert compared > 0
+        units = forecast.load_forecast(cur, viewer, period, DealFilter(), now)
+        total = units[units["unit_level"] == "total"].iloc[0]
+        expected = raw(
+            cur,
+            viewer,
+            "select coalesce(sum(amount_rc) filter (where is_won and closed_at >= $start"
+            " and closed_at < $end), 0) as bookings,"
+            " coalesce(sum(amount_rc) filter (where not is_won and not is_lost"
+            " and forecast_category = 'commit' and expected_close_date >= $start::date"
+            " and expected_close_date < $end::date), 0) as commit_amount from raw_deals",
+            **bounds,
+        ).iloc[0]
+        assert round(total["bookings"], 2) == round(float(expected["bookings"]), 2)
+        assert round(total["commit_amount"], 2) == round(float(expected["commit_amount"]), 2)
+        rates = forecast.load_stage_rates(cur, viewer, now=now).set_index("stage_id")
+        start, end = forecast._history_window(now)
+        cycles = cur.execute(
+            "select stage_id, median(epoch(closed_at - entered_at) / 86400.0) as days"
+            " from deal_stage_stays where is_won and closed_at >= $start and closed_at < $end"
+            " and owner_rep_id in"
+            " (select rep_id from visible_reps($scope_kind, $scope_rep_id, $scope_team_id))"
+            " group by stage_id",
+            {**viewer.scope_params(), "start": start, "end": end},
+        ).df()
+        assert len(cycles) > 0
+        for cycle in cycles.itertuples():
+            assert rates.loc[cycle.stage_id, "median_days_to_win"] == cycle.days
+        reached = raw(
+            cur,
+            viewer,
+            "select count(*) as reached, count(*) filter (where is_won) as won from raw_deals"
+            " where (is_won or is_lost) and closed_at >= $start and closed_at < $end"
+            " and furthest_stage_order >= 3",
+            start=start,
+            end=end,
+        ).iloc[0]
+        assert (rates.loc[3, "reached"], rates.loc[3, "won"]) == (
+            reached["reached"],
+            reached["won"],
+        )
