@@ -39,8 +39,9 @@ milliseconds; a set's "whole set" row is the median wall time of running its cal
 after another. DuckDB uses the threads and memory limit from the settings
 (SALES_DB_THREADS, SALES_DB_MEMORY_LIMIT; default all cores); pandas runs on one core.
 The report also gives the mean number of cores that other programs kept busy while a size
-was timed (from /proc/stat): on a shared machine, times taken while that is well above 0
-are inflated - run again when the machine is idle.
+was timed (from /proc/stat) and the 1-minute load average when timing began and ended: on a
+shared machine, times taken while those are well above 0 (resp. 2) are inflated - run again
+when the machine is idle.
 """
 
 from __future__ import annotations
@@ -782,6 +783,7 @@ class SizeResult:
     checks: int
     off_by_a_cent: list[str]
     other_cores: float | None  # mean cores busy with other processes while timing
+    load_average: tuple[float, float]  # 1-minute load average when timing began and ended
     rows: list[Row]
 
 
@@ -812,6 +814,14 @@ class CpuSample:
             return None
         others = (later.busy - self.busy) - (later.own - self.own)
         return max(0.0, others / (later.wall - self.wall))
+
+
+def _load_average() -> float:
+    """The machine's 1-minute load average (runnable processes; 2 means both cores busy)."""
+    try:
+        return os.getloadavg()[0]
+    except OSError:
+        return float("nan")
 
 
 def _cores(value: float | None) -> str:
@@ -849,13 +859,15 @@ def render(results: list[SizeResult], runs: int, duckdb_config: str) -> str:
         "dashboard.metrics functions as the Overview page calls them (a cursor per call, no "
         "Streamlit cache). pandas: the same figures from tables read into pandas once "
         "(pandas runs on one core). 'Other processes' CPU' is the mean number of cores "
-        "that other programs kept busy meanwhile: well above 0, the times are inflated.",
+        "that other programs kept busy meanwhile: well above 0, the times are inflated. The "
+        "load average is the machine's 1-minute load when timing began and ended: above 2, "
+        "the two cores had more work than they could run.",
         "",
         "## Setup",
         "",
         "| size (deals) | workspace build | file size | pandas load (once) | pandas frames "
-        "| other processes' CPU while timing |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| other processes' CPU while timing | load average (1 min) at start, end |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for result in results:
         workspace = result.workspace
@@ -868,7 +880,8 @@ def render(results: list[SizeResult], runs: int, duckdb_config: str) -> str:
         lines.append(
             f"| {workspace.deals:,} | {build} | {result.file_mb:,.0f} MB "
             f"| {result.load_seconds:.2f} s | {result.pandas_memory_mb:,.0f} MB "
-            f"| {_cores(result.other_cores)} |"
+            f"| {_cores(result.other_cores)} "
+            f"| {result.load_average[0]:.2f}, {result.load_average[1]:.2f} |"
         )
     lines += [
         "",
@@ -911,6 +924,7 @@ def render(results: list[SizeResult], runs: int, duckdb_config: str) -> str:
 def bench_size(workdir: Path, deals: int, runs: int) -> tuple[SizeResult, str]:
     workspace = prepare_workspace(workdir, deals)
     cpu_before = CpuSample.now()
+    load_before = _load_average()
     db = open_database(str(workspace.path))
     try:
         with db.reading() as cur:
@@ -985,6 +999,7 @@ def bench_size(workdir: Path, deals: int, runs: int) -> tuple[SizeResult, str]:
         check.checked,
         check.off_by_a_cent,
         cpu_before.other_cores_since(),
+        (load_before, _load_average()),
         rows,
     )
     return result, f"threads={threads}, memory_limit={memory}"

@@ -35,7 +35,8 @@ METRIC_DEFINITIONS: dict[str, str] = {
     "Attainment": "Actual / goal for the same scope and period.",
     "Stage conversion": "Of deals that reached stage k, the share that reached stage k+1 (a skipped stage counts as passed).",
     "Velocity": "Open deals x win rate x average deal size / sales cycle days, per day.",
-    "Sales per selling day": "Bookings / working days (Monday-Friday) in the period.",
+    "Sales per selling day": "Bookings / working days (Monday-Friday) of the period so far "
+    "(the whole period once it has ended).",
     "Monthly goal": "A goal set for a quarter or year, spread over its days.",
 }
 
@@ -173,18 +174,32 @@ def compute_kpis(
     if by is not None and by not in GROUP_BY:
         raise ValidationError(f"cannot group by {by!r}; choose one of {', '.join(GROUP_BY)}")
     today = today or dt.date.today()
-    params = {**scoped_params(viewer, filters), "group_by": by}
-    closed_rows = sql.fetch_all(con, "kpis/summarise_closed_deals", **params, **period.params())
-    if period.end is None or period.end > today:
-        open_rows = sql.fetch_all(con, "kpis/summarise_open_pipeline", **params)
+    scope = scoped_params(viewer, filters)
+    # one statement for the closed figures and, while the period runs, the pipeline now
+    open_now = period.end is None or period.end > today
+    if by is None:
+        closed_rows = sql.fetch_all(
+            con, "kpis/summarise_totals", **scope, **period.params(), open_now=open_now
+        )
+    else:
+        closed_rows = sql.fetch_all(
+            con, "kpis/summarise_groups", **scope, group_by=by, **period.params(), open_now=open_now
+        )
+    closed_totals, closed_by_key = _split_totals(closed_rows)
+    if open_now:
+        open_totals, open_by_key = closed_totals, closed_by_key
     else:
         open_rows = sql.fetch_all(
-            con, "kpis/summarise_open_pipeline_as_of", **params, before=_midnight(period.end)
+            con,
+            "kpis/summarise_open_pipeline_as_of",
+            **scope,
+            group_by=by,
+            before=_midnight(period.end),
         )
-    closed_by_key = {row["group_key"]: row for row in closed_rows}
-    open_by_key = {row["group_key"]: row for row in open_rows}
+        open_totals, open_by_key = _split_totals(open_rows)
+    totals = _figures(closed_totals, open_totals)
     if by is None:
-        return _figures(closed_by_key.get("All", {}), open_by_key.get("All", {}))
+        return totals
     keys = sorted(set(closed_by_key) | set(open_by_key), key=lambda key: (key is None, str(key)))
     groups = [
         {
@@ -194,8 +209,21 @@ def compute_kpis(
         for key in keys
     ]
     groups.sort(key=lambda group: (-group["bookings"], -group["open_pipeline"], group["key"]))
-    totals = compute_kpis(con, viewer, period, None, filters, today)
     return {**totals, "groups": groups}
+
+
+def _split_totals(
+    rows: list[dict[str, Any]],
+) -> tuple[dict[str, Any], dict[str | None, dict[str, Any]]]:
+    """(the totals row, the group rows by key) of a kpis query; a row without is_total is both."""
+    totals: dict[str, Any] = {}
+    groups: dict[str | None, dict[str, Any]] = {}
+    for row in rows:
+        if row.get("is_total", True):
+            totals = row
+        if not row.get("is_total", False):
+            groups[row["group_key"]] = row
+    return totals, groups
 
 
 def goal_scope(viewer: Viewer, filters: DealFilter) -> tuple[str, int | None] | None:

@@ -6,19 +6,16 @@ with bookings as (
         case $level when 'team' then owner_team_id else owner_rep_id end as unit_id,
         count(*) as won,
         sum(amount_rc) as bookings
-    from scoped_deals(
-        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id, null
+    from overview_deals(
+        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
     )
     where is_won and closed_at >= $start and closed_at < $end
     group by unit_id
 ),
 
 visible as (
-    select reps.rep_id, reps.full_name, reps.team_id, teams.team_name
-    from reps
-    inner join teams on teams.team_id = reps.team_id
-    where reps.rep_id in (select rep_id from visible_reps($scope_kind, $scope_rep_id, $scope_team_id))
-        and ($team_id is null or reps.rep_id in (select rep_id from visible_reps('team', null, $team_id)))
+    select rep_id, owner_name as full_name, owner_team_id as team_id, team_name
+    from overview_reps($scope_kind, $scope_rep_id, $scope_team_id, $team_id)
 ),
 
 units as (

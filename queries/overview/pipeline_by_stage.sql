@@ -2,8 +2,8 @@
 -- included), with deals, amount and weighted amount. Scope and filters as elsewhere.
 with open_deals as (
     select stage_id, amount_rc, probability
-    from scoped_deals(
-        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id, null
+    from overview_deals(
+        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
     )
     where not is_won and not is_lost
 ),
