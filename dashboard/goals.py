@@ -513,10 +513,10 @@ def check_target(metric: str, value: Any) -> Decimal:
         raise ValidationError(
             f"{METRICS[metric]} are counted in whole numbers; {number} is not one."
         )
+    if number >= Decimal("1e16"):  # before rounding: a huge number cannot be quantized
+        raise ValidationError(f"The target {number} is too large.")
     if number != number.quantize(Decimal("0.01")):
         raise ValidationError(f"The target {number} has more than two decimals.")
-    if number >= Decimal("1e16"):
-        raise ValidationError(f"The target {number} is too large.")
     return number.quantize(Decimal("0.01"))
 
 
@@ -1439,7 +1439,8 @@ def read_goal_csv(content: bytes | str) -> list[dict[str, Any]]:
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
-    reader = csv.reader(io.StringIO(content), delimiter=delimiter)
+    # newline='': a bare CR (old Mac line ends, mixed files) ends a row instead of failing
+    reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
     try:
         header = [cell.strip().lower() for cell in next(reader)]
     except StopIteration:

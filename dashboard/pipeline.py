@@ -967,6 +967,8 @@ def record_feedback(
         number = Decimal(str(score))
     except InvalidOperation:
         number = Decimal(-1)
+    if not number.is_finite():
+        number = Decimal(-1)
     if number != number.to_integral_value() or int(number) not in FEEDBACK_SCORES:
         raise ValidationError(f"the score must be a whole number from 1 to 5, not {score!r}")
     row = sql.fetch_one(

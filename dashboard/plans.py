@@ -157,6 +157,8 @@ def _blank(value: Any) -> bool:
         return True
     if isinstance(value, str):
         return not value.strip()
+    if isinstance(value, Decimal):
+        return value.is_nan()  # pd.isna raises on a signalling NaN
     try:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
@@ -195,7 +197,7 @@ def _date(value: Any, label: str) -> dt.date | None:
         return value
     try:
         return pd.Timestamp(str(value).strip()).date()
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError, NotImplementedError):  # also out of range
         raise ValidationError(f"{label} {value!r} is not a date like 2026-12-31.") from None
 
 
@@ -221,7 +223,7 @@ def check_plan_content(
     if not _blank(headcount):
         try:
             number = Decimal(str(headcount).strip())
-            if number != number.to_integral_value() or number < 0:
+            if not number.is_finite() or number != number.to_integral_value() or number < 0:
                 raise InvalidOperation
             headcount_value = int(number)
         except InvalidOperation:

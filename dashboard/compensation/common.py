@@ -84,6 +84,9 @@ def quarters_between(first: Period, last: Period) -> list[Period]:
     return quarters
 
 
+MAX_NUMBER = Decimal("1e16")  # the largest amount the money columns (DECIMAL(18, 2)) hold
+
+
 def to_decimal(value: Any, what: str, places: int | None = None) -> Decimal | None:
     """A user's number as a Decimal (None for empty); ValidationError for anything else."""
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -98,6 +101,8 @@ def to_decimal(value: Any, what: str, places: int | None = None) -> Decimal | No
         raise ValidationError(f"{what} must be a number, not {value!r}") from None
     if not number.is_finite():
         raise ValidationError(f"{what} must be a number, not {value!r}")
+    if abs(number) >= MAX_NUMBER:  # before rounding: a huge number cannot be rounded
+        raise ValidationError(f"{what} is too large ({value!r})")
     if places is not None:
         number = round(number, places)
     return number

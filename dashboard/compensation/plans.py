@@ -72,7 +72,7 @@ def spiffs_from_rows(rows: Iterable[dict[str, Any]]) -> tuple[Spiff, ...]:
         if product is not None and product == product:  # not NaN
             try:
                 product = int(product)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 raise ValidationError(f"SPIFF {number}: unknown product {product!r}") from None
         else:
             product = None

@@ -258,7 +258,8 @@ def _read_csv(
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample.strip() else csv.excel
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    # newline='': a bare CR (old Mac line ends, mixed files) ends a row instead of failing
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
     header = next(reader, None)
     if not header:
         raise ValidationError("the file is empty")

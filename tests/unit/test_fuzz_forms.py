@@ -13,18 +13,17 @@ import csv
 import dataclasses
 import datetime as dt
 import io
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard import backup, goals, pipeline, plans
 from dashboard.compensation import plans as comp_plans
 from dashboard.compensation import statements
-from dashboard.compensation.common import quarter_of, to_decimal
+from dashboard.compensation.common import quarter_of
 from dashboard.db import Database
 from dashboard.errors import DomainError
 from dashboard.reports import inputs
@@ -151,66 +150,6 @@ csv_rows = st.lists(st.lists(cell, min_size=0, max_size=6), min_size=0, max_size
 upload_bytes = st.one_of(st.binary(max_size=300), st.text(max_size=300).map(str.encode))
 
 
-# --- known bugs, kept out of the fuzzing (each has a strict xfail test at the end) -----------
-
-
-def raises_other(function, *args) -> bool:
-    """Whether function(*args) raises something other than a DomainError."""
-    try:
-        function(*args)
-    except DomainError:
-        return False
-    except Exception:  # noqa: BLE001 - exactly what the known bugs raise
-        return True
-    return False
-
-
-def is_snan(value) -> bool:
-    return isinstance(value, Decimal) and value.is_snan()
-
-
-def is_infinite(value) -> bool:
-    try:
-        return Decimal(str(value).strip()).is_infinite()
-    except (InvalidOperation, ValueError):
-        return False
-
-
-def hits_known_plan_bug(headcount, items, *values) -> bool:
-    """BUG 1-3 of dashboard/plans.py check_plan_content (see the xfail tests)."""
-    cells = [*values, headcount, *(value for item in items for value in item.values())]
-    return (
-        any(is_snan(value) for value in cells)
-        or is_infinite(headcount)
-        or any(raises_other(plans._date, item.get("due_date"), "x") for item in items)
-    )
-
-
-def hits_known_comp_bug(*numbers) -> bool:
-    """BUG 4 of dashboard/compensation/common.py to_decimal (see the xfail tests)."""
-    return any(
-        raises_other(to_decimal, value, "x", places) for value in numbers for places in (2, 4)
-    )
-
-
-def hits_known_goal_bug(*targets) -> bool:
-    """BUG 5 of dashboard/goals.py check_target (see the xfail tests)."""
-    return any(raises_other(goals.check_target, "bookings", value) for value in targets)
-
-
-def has_bare_carriage_return(content) -> bool:
-    """BUG 7: a CR not followed by LF in a CSV upload (see the xfail tests)."""
-    text = content.decode("utf-8", "ignore") if isinstance(content, bytes) else content
-    return re.search(r"\r(?!\n)", text) is not None
-
-
-def hits_known_import_bug(content) -> bool:
-    """BUG 5 through a CSV cell of the goals import, and BUG 7."""
-    text = content.decode("utf-8", "ignore") if isinstance(content, bytes) else content
-    cells = (cell.strip() for cell in re.split(r"[,;\t\r\n]", text))
-    return has_bare_carriage_return(text) or hits_known_goal_bug(*cells)
-
-
 goal_rows = st.lists(
     st.one_of(
         st.tuples(
@@ -265,7 +204,6 @@ def test_set_goal_answers_any_input_with_a_goal_or_a_reason(
     fuzz_demo, role, scope, period, metric, target, version
 ) -> None:
     scope_kind, scope_id = scope
-    assume(not hits_known_goal_bug(target))
     db, people = fuzz_demo
 
     def write(cur) -> None:
@@ -287,7 +225,6 @@ def test_set_goal_answers_any_input_with_a_goal_or_a_reason(
 def test_edit_goal_answers_any_input_with_a_change_or_a_reason(
     fuzz_demo, role, pick, other, target, version, note
 ) -> None:
-    assume(not hits_known_goal_bug(target))
     db, people = fuzz_demo
     goal_ids = fetch_ids(db, "select goal_id from goals order by goal_id")
     goal_id = goal_ids[pick % len(goal_ids)] if other is None else other
@@ -317,7 +254,6 @@ def test_edit_goal_answers_any_input_with_a_change_or_a_reason(
 def test_save_split_answers_any_targets_with_a_split_or_a_reason(
     fuzz_demo, role, pick, method, sub_kind, targets, on_mismatch, stale
 ) -> None:
-    assume(not hits_known_goal_bug(*targets))
     db, people = fuzz_demo
     viewer = people[role]
     goal_ids = fetch_ids(
@@ -357,7 +293,6 @@ def test_save_split_answers_any_targets_with_a_split_or_a_reason(
 def test_import_goals_answers_any_file_with_a_result_or_a_reason(
     fuzz_demo, role, content, good_only, dry_run
 ) -> None:
-    assume(not hits_known_import_bug(content))
     db, people = fuzz_demo
     attempt(
         db,
@@ -411,7 +346,6 @@ def test_save_plan_answers_any_input_with_a_plan_or_a_reason(
     as_frame,
     version,
 ) -> None:
-    assume(not hits_known_plan_bug(headcount, items, title, objectives, strategy, budget))
     scope_kind, scope_id = scope
     db, people = fuzz_demo
     initiatives = pd.DataFrame(items) if as_frame else items
@@ -481,7 +415,6 @@ def test_save_comp_plan_answers_any_input_with_a_plan_or_a_reason(
 ) -> None:
     numbers = [incentive, cap, clawback, draw]
     numbers += [value for row in [*bands, *spiffs] for value in row.values()]
-    assume(not hits_known_comp_bug(spiffs, *numbers))
     db, people = fuzz_demo
 
     def write(cur) -> None:
@@ -642,7 +575,6 @@ link_rows = st.lists(
 def test_uploads_answer_any_file_with_a_summary_or_a_reason(
     fuzz_demo, role, which, content
 ) -> None:
-    assume(not has_bare_carriage_return(content))
     db, people = fuzz_demo
     data = content if isinstance(content, bytes) else content.encode()
     upload = inputs.upload_spend if which == "spend" else inputs.upload_deal_partners
@@ -728,7 +660,6 @@ def test_log_activity_answers_any_input_with_an_activity_or_a_reason(
 def test_record_feedback_answers_any_input_with_feedback_or_a_reason(
     fuzz_demo, role, pick, other, won, score, comment
 ) -> None:
-    assume(not is_infinite(score))  # BUG 8, see the xfail test
     db, people = fuzz_demo
     deal_id = pick_deal(db, pick, other, won)
     attempt(
@@ -774,41 +705,35 @@ def test_the_harness_sees_a_refused_write_that_changed_something(fuzz_demo) -> N
         attempt(db, REPORT_TABLES, half_write)
 
 
-# --- bugs the fuzzing found (product code to be fixed; remove the xfail then) ---------------
+# --- what the fuzzing found once, kept as plain cases -----------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="BUG 1: plans.check_plan_content: OverflowError")
 def test_an_infinite_headcount_is_refused_with_a_reason() -> None:
     with pytest.raises(DomainError):
         plans.check_plan_content("Plan", headcount=float("inf"))
 
 
-@pytest.mark.xfail(strict=True, reason="BUG 2: plans._date: NotImplementedError from pandas")
 def test_an_initiative_due_date_out_of_range_is_refused_with_a_reason() -> None:
     with pytest.raises(DomainError):
         plans.check_plan_content("Plan", initiatives=[{"title": "Launch", "due_date": -1}])
 
 
-@pytest.mark.xfail(strict=True, reason="BUG 3: plans._blank: pd.isna(Decimal('sNaN')) raises")
-def test_a_signalling_nan_budget_is_refused_with_a_reason() -> None:
-    with pytest.raises(DomainError):
-        plans.check_plan_content("Plan", budget=Decimal("sNaN"))
+def test_a_signalling_nan_budget_counts_as_no_budget() -> None:
+    # like the NaN of an emptied grid cell; pd.isna raised on it before
+    assert plans.check_plan_content("Plan", budget=Decimal("sNaN")).budget is None
 
 
-@pytest.mark.xfail(strict=True, reason="BUG 4: to_decimal: round() past 28 digits raises")
 def test_a_huge_plan_cap_is_refused_with_a_reason() -> None:
     bands = comp_plans.bands_from_rows([{"floor_pct": 0, "ceiling_pct": None, "rate": "0.1"}])
     with pytest.raises(DomainError):
         comp_plans.build_terms("Plan", "bookings", 1000, bands, cap_multiple=1e24)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG 5: goals.check_target: quantize before size check")
 def test_a_huge_goal_target_is_refused_with_a_reason() -> None:
     with pytest.raises(DomainError):
         goals.check_target("bookings", 1e26)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG 5: goals.check_target, through the CSV import")
 def test_a_huge_target_in_a_goal_file_is_refused_with_a_reason(fuzz_demo) -> None:
     db, people = fuzz_demo
     before = state_of(db, GOAL_TABLES)
@@ -819,19 +744,22 @@ def test_a_huge_target_in_a_goal_file_is_refused_with_a_reason(fuzz_demo) -> Non
     assert state_of(db, GOAL_TABLES) == before
 
 
-@pytest.mark.xfail(strict=True, reason="BUG 6: spiffs_from_rows: int(inf) raises OverflowError")
 def test_an_infinite_spiff_product_is_refused_with_a_reason() -> None:
     with pytest.raises(DomainError):
         comp_plans.spiffs_from_rows([{"spiff_name": "Push", "product_id": float("inf")}])
 
 
-@pytest.mark.xfail(strict=True, reason="BUG 7: read_goal_csv: _csv.Error on a bare CR")
-def test_a_goal_file_with_a_bare_carriage_return_is_refused_with_a_reason() -> None:
-    with pytest.raises(DomainError):
-        goals.read_goal_csv("scope,period,metric,target\ncompany,2027-Q1,bookings,1\r2\n")
+def test_a_bare_carriage_return_in_a_goal_file_ends_a_row(fuzz_demo) -> None:
+    # old Mac line ends or a mixed file: csv raised "new-line character seen" before
+    db, people = fuzz_demo
+    before = state_of(db, GOAL_TABLES)
+    with pytest.raises(DomainError, match="row"), db.transaction() as cur:
+        goals.import_goals(
+            cur, people["admin"], "scope,period,metric,target\ncompany,2027-Q1,bookings,1\r2\n"
+        )
+    assert state_of(db, GOAL_TABLES) == before
 
 
-@pytest.mark.xfail(strict=True, reason="BUG 7: reports.inputs._read_csv: _csv.Error on a bare CR")
 def test_a_spend_file_with_a_bare_carriage_return_is_refused_with_a_reason(fuzz_demo) -> None:
     db, people = fuzz_demo
     before = state_of(db, REPORT_TABLES)
@@ -840,7 +768,6 @@ def test_a_spend_file_with_a_bare_carriage_return_is_refused_with_a_reason(fuzz_
     assert state_of(db, REPORT_TABLES) == before
 
 
-@pytest.mark.xfail(strict=True, reason="BUG 8: record_feedback: int(Infinity) raises OverflowError")
 def test_an_infinite_feedback_score_is_refused_with_a_reason(fuzz_demo) -> None:
     db, people = fuzz_demo
     won = fetch_ids(
