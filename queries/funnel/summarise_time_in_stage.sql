@@ -2,13 +2,15 @@
 -- [$start, $end) (the deal moved to another stage, won or lost), 'current' = deals still in
 -- the stage at $now (days so far). Columns: stays, mean days and the 5th, 25th, 50th, 75th
 -- and 95th percentile of days (fractional). Scope and filters as analytics_deals.
+-- Durations are whole microseconds (bigint) until the end: percentiles over integers are
+-- several times faster than over doubles, and exact.
 with completed as (
     -- stays that ended in the period: deal_stage_stays is kept in left_at order, so this
     -- reads the period's row groups only
     select
         stage_id,
         false as is_current,
-        epoch(left_at - entered_at) / 86400.0 as days
+        epoch_us(left_at) - epoch_us(entered_at) as micros
     from analytics_stays(
         $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
     )
@@ -20,7 +22,7 @@ current_stays as (
     select
         stage_id,
         true as is_current,
-        epoch($now::timestamp - entered_at) / 86400.0 as days
+        epoch_us($now::timestamp) - epoch_us(entered_at) as micros
     from analytics_stays(
         $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
     )
@@ -39,8 +41,8 @@ summarised as (
         stage_id,
         is_current,
         count(*) as stays,
-        avg(days) as mean_days,
-        quantile_cont(days, [0.05, 0.25, 0.5, 0.75, 0.95]) as quantiles
+        avg(micros) as mean_micros,
+        quantile_cont(micros, [0.05, 0.25, 0.5, 0.75, 0.95]) as quantiles
     from measured
     group by stage_id, is_current
 ),
@@ -52,12 +54,12 @@ final as (
         stages.stage_name,
         case when summarised.is_current then 'current' else 'completed' end as state,
         summarised.stays,
-        summarised.mean_days,
-        summarised.quantiles[1] as p05_days,
-        summarised.quantiles[2] as p25_days,
-        summarised.quantiles[3] as median_days,
-        summarised.quantiles[4] as p75_days,
-        summarised.quantiles[5] as p95_days
+        summarised.mean_micros / 86400e6 as mean_days,
+        summarised.quantiles[1] / 86400e6 as p05_days,
+        summarised.quantiles[2] / 86400e6 as p25_days,
+        summarised.quantiles[3] / 86400e6 as median_days,
+        summarised.quantiles[4] / 86400e6 as p75_days,
+        summarised.quantiles[5] / 86400e6 as p95_days
     from summarised
     inner join stages on stages.stage_id = summarised.stage_id
 )
