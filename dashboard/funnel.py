@@ -5,7 +5,7 @@ Reached stage k = furthest_stage_order >= k (no event scan). Everything "as of a
 deal_spans, a derived table holding each deal's state between two consecutive events;
 current-state figures read deal_facts, a narrow copy of the deals in closing order (a period's
 closed deals are a few row groups). refresh_history keeps them (and deal_stage_stays,
-deal_win_cycles) in step with opportunity_events: new events are folded in per deal, and a
+deal_win_cycles, deal_closings) in step with opportunity_events: new events are folded in per deal, and a
 history that shrank (an undone import) is rebuilt whole. Readers call it first (the loaders'
 ensure_history, the CLI's refresh).
 """
@@ -126,10 +126,12 @@ def refresh_history(
         "funnel/delete_stage_stays",
         "funnel/delete_deal_facts",
         "funnel/delete_win_cycles",
+        "funnel/delete_deal_closings",
         "funnel/insert_deal_spans",
         "funnel/insert_stage_stays",
         "funnel/insert_deal_facts",
         "funnel/insert_win_cycles",
+        "funnel/insert_deal_closings",
     ):
         sql.execute(cur, name, full_rebuild=full)
     sql.execute(

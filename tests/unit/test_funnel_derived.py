@@ -1,5 +1,5 @@
-"""The derived tables behind the analytics tabs (deal_facts, deal_win_cycles, next to deal_spans
-and deal_stage_stays) hold exactly what the raw tables give after every kind of refresh, and
+"""The derived tables behind the analytics tabs (deal_facts, deal_win_cycles, deal_closings,
+next to deal_spans and deal_stage_stays) hold exactly what the raw tables give after every kind of refresh, and
 the figures read from them equal the same figures computed from the raw tables."""
 
 from __future__ import annotations
@@ -42,10 +42,38 @@ select
     + (select count(*) from (from raw except all from deal_win_cycles))
 """
 
+# each closed instant of deal_spans with the deal's next one, worked out by a self-join
+CLOSINGS_DIFFERENCES = """
+with instants as (
+    select * from deal_spans where valid_to = valid_from
+),
+raw as (
+    select
+        instants.opportunity_id,
+        instants.valid_from,
+        coalesce(
+            (
+                select min(later.valid_from)
+                from instants as later
+                where later.opportunity_id = instants.opportunity_id
+                    and later.valid_from > instants.valid_from
+            ),
+            'infinity'::timestamp
+        ) as next_valid_from,
+        instants.stage_id, instants.stage_entered_at, instants.amount_rc, instants.owner_rep_id,
+        instants.territory_id, instants.product_id, instants.created_at
+    from instants
+)
+select
+    (select count(*) from (from deal_closings except all from raw))
+    + (select count(*) from (from raw except all from deal_closings))
+"""
+
 
 def assert_derived_match(cur) -> None:
     assert cur.execute(FACTS_DIFFERENCES).fetchone()[0] == 0
     assert cur.execute(WIN_CYCLES_DIFFERENCES).fetchone()[0] == 0
+    assert cur.execute(CLOSINGS_DIFFERENCES).fetchone()[0] == 0
 
 
 @pytest.fixture(scope="module")
@@ -100,6 +128,25 @@ def test_derived_tables_follow_every_write_and_every_kind_of_refresh(workspace) 
             ).fetchone()[0]
             >= 1
         )
+    # a won deal reopened and won again: two closings, the first pointing at the second
+    later = now + dt.timedelta(hours=1)
+    with workspace.transaction() as cur:
+        deal = deals.get_deal(cur, SYSTEM, won)
+        deals.update_deal(cur, SYSTEM, won, deal["row_version"], {"stage_id": 3}, at=later)
+        deal = deals.get_deal(cur, SYSTEM, won)
+        deals.update_deal(
+            cur, SYSTEM, won, deal["row_version"], {"stage_id": 8}, at=later + dt.timedelta(hours=1)
+        )
+        assert funnel.refresh_history(cur).mode == "incremental"
+        assert_derived_match(cur)
+        closings = cur.execute(
+            "select valid_from, next_valid_from from deal_closings where opportunity_id = $id"
+            " order by valid_from",
+            {"id": won},
+        ).fetchall()
+        assert len(closings) == 2
+        assert closings[0][1] == closings[1][0] == later + dt.timedelta(hours=1)
+        assert closings[1][1] == dt.datetime.max  # infinity: no later closing
     # rows removed (as an undone import does): a full rebuild
     with workspace.transaction() as cur:
         cur.execute("delete from opportunity_events where opportunity_id = $id", {"id": won})
