@@ -314,6 +314,13 @@ class StoreCursor:
                 raise
             raise translated from error
 
+    def next_values(self, sequence: str, count: int) -> list[int]:
+        """`count` new values of a workspace sequence, ascending (PostgreSQL's sequence: DuckDB's
+        nextval() knows only its own catalog's)."""
+        if count <= 0:
+            return []
+        return sorted(self._db.next_values(self._cursor, sequence, count))
+
     def _run(self, query: str, parameters: Any = None) -> None:
         if parameters:
             self._cursor.execute(query, parameters)

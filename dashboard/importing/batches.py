@@ -141,6 +141,10 @@ def undo_batch(
         undone_at=now or dt.datetime.now().replace(microsecond=0),
         undone_by=viewer.user_id or None,
     )
+    # the file may be loaded again without --allow-duplicate, unless a duplicate load of it is
+    # still in place (that one then holds the claim)
+    sql.execute(cur, "imports/release_claim", batch_id=batch_id)
+    sql.execute(cur, "imports/pass_claim", batch_id=batch_id)
     sql.execute(
         cur,
         "audit/insert_audit",

@@ -62,6 +62,15 @@ class DuplicateFile(DomainError):
         )
 
 
+class _ClaimTaken(Exception):
+    """The database refused this load's claim on its file: another load holds it (on the shared
+    store, one that committed while this one ran). Turned into DuplicateFile after rollback."""
+
+    def __init__(self, table: RawTable):
+        super().__init__(table.label)
+        self.table = table
+
+
 class _Rollback(Exception):
     """Raised at the end of a preview so the transaction rolls back."""
 
@@ -181,6 +190,34 @@ def find_earlier_loads(cur: duckdb.DuckDBPyConnection, table: RawTable) -> list[
     )
 
 
+def claim_file(cur: duckdb.DuckDBPyConnection, table: RawTable, batch_id: int) -> None:
+    """Claim a file (and sheet) for the batch loading it first; the database refuses a second
+    claim, so two processes that both found no earlier load cannot both load it."""
+    try:
+        sql.execute(
+            cur,
+            "imports/insert_claim",
+            file_sha256=table.sha256,
+            sheet_name=table.sheet,
+            batch_id=batch_id,
+        )
+    except duckdb.ConstraintException as error:
+        raise _ClaimTaken(table) from error
+
+
+def _claim_refusal(db: Database, table: RawTable) -> DomainError:
+    """What to tell a load whose claim was refused: the load that holds the file, read after
+    this load's transaction rolled back (so it sees the other process's committed batch)."""
+    with db.reading() as cur:
+        earlier = find_earlier_loads(cur, table)
+    if earlier:
+        return DuplicateFile(table.label, earlier)
+    return ImportRefused(
+        f"{table.label} was being loaded by someone else at the same moment. Nothing was "
+        "changed; look at the import history before loading it again."
+    )
+
+
 def load_tables(
     db: Database,
     viewer: Viewer,
@@ -195,7 +232,10 @@ def load_tables(
     """Load tables, each as its own batch, all in one transaction (a preview when dry_run).
 
     Files load in dependency order (reps, accounts, products, deals, orders, returns). A table
-    none of whose rows can load refuses the whole load; nothing is changed then.
+    none of whose rows can load refuses the whole load; nothing is changed then. A file loaded
+    for the first time is claimed in the database (import_claims), so when another process
+    loads the same file at the same moment only one of them loads it; the other is refused
+    with DuplicateFile as if it had come second, and changes nothing.
     """
     check_importer(viewer)
     now = now or dt.datetime.now().replace(microsecond=0)
@@ -218,7 +258,15 @@ def load_tables(
                         progress((position + fraction) / len(prepared), message)
 
                 result = load_records(
-                    cur, viewer, table, mapping, records, now=now, progress=step, path=path
+                    cur,
+                    viewer,
+                    table,
+                    mapping,
+                    records,
+                    now=now,
+                    progress=step,
+                    path=path,
+                    claim=not earlier and not dry_run,
                 )
                 result.duplicate_of = [int(batch["batch_id"]) for batch in earlier]
                 if not dry_run and result.refusal:
@@ -230,6 +278,8 @@ def load_tables(
         for result in rollback.results:
             result.batch_id = None
         return rollback.results
+    except _ClaimTaken as taken:
+        raise _claim_refusal(db, taken.table) from taken
     return results
 
 
@@ -242,8 +292,12 @@ def load_records(
     now: dt.datetime,
     progress: Progress | None = None,
     path: str = "auto",
+    claim: bool = False,
 ) -> LoadResult:
-    """Load one table's records as one batch on an open transaction; returns what happened."""
+    """Load one table's records as one batch on an open transaction; returns what happened.
+
+    With `claim` (a first load of the file) the batch claims the file before it writes
+    anything else, so a concurrent first load of the same file is refused up front."""
     as_of = mapping.as_of or now
     is_bulk = mapping.kind == "deals" and (
         path == "bulk" or (path == "auto" and len(records) > BULK_THRESHOLD)
@@ -274,6 +328,8 @@ def load_records(
         created_by=viewer.user_id or None,
         created_at=now,
     )
+    if claim:
+        claim_file(cur, table, int(row["batch_id"]))
     context = Context(cur, viewer, int(row["batch_id"]), mapping, now, as_of, result)
     result.batch_id = context.batch_id
     context.stages = sql.fetch_df(cur, "imports/list_stages")
@@ -418,6 +474,11 @@ def reserve_ids(cur: duckdb.DuckDBPyConnection, sequence: str, count: int) -> li
 
 
 def _draw(cur: duckdb.DuckDBPyConnection, sequence: str, count: int) -> list[int]:
+    # on the shared store the sequences live in PostgreSQL, not in DuckDB's catalog: its cursor
+    # draws from them itself (dashboard.store.StoreCursor.next_values)
+    from_store = getattr(cur, "next_values", None)
+    if from_store is not None:
+        return from_store(sequence, count)
     rows = sql.execute(cur, "imports/reserve_ids", sequence=sequence, count=count).fetchall()
     return [int(row[0]) for row in rows]
 

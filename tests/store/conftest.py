@@ -32,6 +32,23 @@ def release(*targets: str | Path) -> None:
             databases.close_database(opened)
 
 
+def pytest_collection_modifyitems(config, items) -> None:
+    """In the *_on_store modules (domain suites imported from tests/unit), run only the tests
+    that work on the `db` fixture: the others use no database or the session's in-memory demo,
+    so running them here again would prove nothing about the store. A module may also name
+    tests in UNIT_ONLY (checks of input that refuse before anything is written) to leave out."""
+    kept, dropped = [], []
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        unit_only = getattr(item.module, "UNIT_ONLY", ()) if hasattr(item, "module") else ()
+        on_store = "db" in names and "demo_db" not in names
+        on_store = on_store and getattr(item, "originalname", item.name) not in unit_only
+        (kept if on_store or not item.path.name.endswith("_on_store.py") else dropped).append(item)
+    if dropped:
+        items[:] = kept
+        config.hook.pytest_deselected(items=dropped)
+
+
 def _unavailable(reason: str) -> None:
     if REQUIRED:
         pytest.fail(f"STORE_TESTS_REQUIRED=1 but {reason}")

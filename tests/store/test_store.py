@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import subprocess
 import sys
 from decimal import Decimal
@@ -14,7 +15,7 @@ import pytest
 
 from dashboard import PROJECT_ROOT, auth, backup, cli, deals, metrics, store
 from dashboard.config import load_settings
-from dashboard.db import applied_migrations, migration_files, open_database
+from dashboard.db import applied_migrations, migrate, migration_files, open_database
 from dashboard.errors import ValidationError
 from tests.conftest import build_small_demo, viewers
 from tests.store.conftest import release
@@ -303,3 +304,56 @@ def test_returning_gives_every_new_row_on_the_store(db) -> None:
     start = first[0][0]
     assert rows == [(start + 1, "A"), (start + 2, "B"), (start + 3, "C")]
     assert sorted(changed) == [("A!",), ("B!",), ("C!",)]
+
+
+def test_postgresql_holds_the_import_claims_key_and_the_migration_fills_it(
+    pg_server, tmp_path
+) -> None:
+    """012_import_claims on a store loaded before it: one claim per file and sheet still loaded,
+    and the primary key that refuses a second claim is PostgreSQL's own."""
+    earlier = tmp_path / "schema"
+    earlier.mkdir()
+    for path in migration_files():
+        if path.stem < "012":
+            shutil.copy(path, earlier / path.name)
+    url = pg_server.url(pg_server.create_database())
+    database = store.StoreDatabase(url)
+    try:
+        migrate(database, earlier)
+        with database.transaction() as cur:
+            for sha, sheet, status in (
+                ("a", None, "loaded"),
+                ("a", None, "loaded"),
+                ("b", None, "undone"),
+                ("c", "S", "loaded"),
+            ):
+                cur.execute(
+                    "insert into import_batches (file_name, sheet_name, file_sha256, file_bytes,"
+                    " source, source_system, kind, mapping, as_of, rows_total, inserted, updated,"
+                    " unchanged, rejected, status) values ('f.csv', $sheet, $sha, 1, 'generic_deals',"
+                    " 'generic', 'deals', '{}', timestamp '2026-03-02 09:00', 0, 0, 0, 0, 0, $status)",
+                    {"sha": sha * 64, "sheet": sheet, "status": status},
+                )
+        assert "012_import_claims" in migrate(database)
+        with database.reading() as cur:
+            assert cur.execute(
+                "select file_sha256, sheet_key, batch_id from import_claims order by all"
+            ).fetchall() == [("a" * 64, "", 1), ("c" * 64, "S", 4)]
+            keys = cur.execute(
+                "select * from postgres_query('store', $query)",
+                {
+                    "query": "select constraint_type, string_agg(column_name, ',' order by"
+                    " ordinal_position) from information_schema.table_constraints"
+                    " join information_schema.key_column_usage using (constraint_name)"
+                    " where table_constraints.table_name = 'import_claims' group by 1"
+                },
+            ).fetchall()
+        assert keys == [("PRIMARY KEY", "file_sha256,sheet_key")]
+        with pytest.raises(duckdb.ConstraintException), database.transaction() as cur:
+            cur.execute(
+                "insert into import_claims values ($sha, '', 9)",
+                {"sha": "a" * 64},
+            )
+    finally:
+        database.close()
+        pg_server.drop_database(url.rsplit("/", 1)[-1])

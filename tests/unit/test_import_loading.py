@@ -29,16 +29,16 @@ from tests.unit.test_import_support import (
     dump,
     dump_all,
     load_bytes,
-    make_workspace,
     plan_bytes,
+    seed_workspace,
 )
 
 
 @pytest.fixture
-def workspace():
-    database = make_workspace()
-    yield database
-    database.close()
+def workspace(db):
+    """The seeded workspace on the `db` fixture (in memory here; tests/store runs this module
+    again on the shared store through its own `db`)."""
+    return seed_workspace(db)
 
 
 HUBSPOT = csv_bytes(

@@ -42,6 +42,12 @@ def make_workspace() -> Database:
     """A migrated in-memory database with a company, two teams, three reps and a EUR rate."""
     database = Database(":memory:")
     migrate(database)
+    return seed_workspace(database)
+
+
+def seed_workspace(database: Database) -> Database:
+    """Put a company, two teams, three reps, the four users and a EUR rate into an empty
+    migrated workspace (in memory, a file or the shared store); returns it."""
     with database.transaction() as cur:
         # ids come from the sequences (1, 2, 3 ...) so later inserts do not collide
         cur.execute(
