@@ -16,17 +16,21 @@ nothing is flushed, closed or rolled back by the child. `state_of` opens the fil
 app does after a crash (DuckDB replays its write-ahead log) and fingerprints every table:
 row count, exact sums of numeric columns, and a checksum of all rows. Columns whose values
 differ between two runs of the same write (wall-clock timestamps, password salts) are left
-out through `ignore`.
+out through `ignore`. `kill_rounds` does all of it for a write: a reference run to the end,
+then kills at random moments, each copy checked.
 """
 
 from __future__ import annotations
 
 import os
+import random
+import shutil
 import signal
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -160,3 +164,49 @@ def assert_before_or_after(
         f"vs before [{describe_difference(found, before)}]; "
         f"vs after [{describe_difference(found, after)}]"
     )
+
+
+def kill_rounds(
+    base: Path,
+    tmp_path: Path,
+    argv_for: Callable[[Path], list[str]],
+    rounds: int,
+    seed: int,
+    ignore: dict[str, tuple[str, ...]],
+    when_output: str | None = None,
+    check: Callable[[Outcome, str, Path], None] | None = None,
+) -> tuple[dict, dict, list]:
+    """Run the write to the end on a copy of `base`, then kill it at random moments on other
+    copies; every copy must hold the state before or after (and pass `check`). Returns before,
+    after and what was seen: (moment, killed, 'before' | 'after') per round.
+
+    The moments are drawn from the reference run's length, which a busy machine stretches: when
+    no kill landed before the commit, up to four more rounds kill ever earlier, so the rounds
+    always include a kill in the middle of the write."""
+    before = state_of(base, ignore)
+    reference = tmp_path / "reference.duckdb"
+    shutil.copy(base, reference)
+    full = kill_at(argv_for(reference), after=900, when_output=when_output)
+    assert not full.killed and full.returncode == 0, full.stderr
+    after = state_of(reference, ignore)
+    assert after != before
+    seen: list[tuple[float, bool, str]] = []
+    rng = random.Random(seed)
+    moments = [rng.uniform(0.02, 0.8) * full.seconds_after_output for _ in range(rounds)]
+    earliest = min(moments, default=0.5 * full.seconds_after_output)
+    for extra in range(4):
+        moments.append(earliest / 2 ** (extra + 1))
+    for round_number, moment in enumerate(moments):
+        if round_number >= rounds and any(
+            killed and which == "before" for _, killed, which in seen
+        ):
+            break
+        victim = tmp_path / f"victim{round_number}.duckdb"
+        shutil.copy(base, victim)
+        outcome = kill_at(argv_for(victim), after=moment, when_output=when_output)
+        which = assert_before_or_after(victim, before, after, ignore)
+        if check is not None:
+            check(outcome, which, victim)
+        seen.append((round(moment, 2), outcome.killed, which))
+        victim.unlink()
+    return before, after, seen

@@ -3,7 +3,6 @@ exactly the state before the write or the state after it, never anything in betw
 
 from __future__ import annotations
 
-import random
 import shutil
 from pathlib import Path
 
@@ -13,13 +12,7 @@ from dashboard import sql
 from dashboard.compensation.statements import first_open_quarter
 from dashboard.db import Database, migrate
 from tests.conftest import TODAY, build_small_demo
-from tests.crash.harness import (
-    VOLATILE,
-    assert_before_or_after,
-    kill_at,
-    python,
-    state_of,
-)
+from tests.crash.harness import VOLATILE, assert_before_or_after, kill_rounds, python, state_of
 
 pytestmark = pytest.mark.slow
 
@@ -51,37 +44,19 @@ def base(tmp_path_factory) -> Path:
 def test_deal_updates_in_one_transaction_survive_kill_9_whole_or_not_at_all(
     base, tmp_path, crash_rounds
 ) -> None:
-    before = state_of(base)
-    reference = tmp_path / "reference.duckdb"
-    shutil.copy(base, reference)
-    full = kill_at(
-        python(
-            "-m", "tests.crash.update_loop", "--db", str(reference), "--deals", str(UPDATE_DEALS)
-        ),
-        after=600,
-        when_output="started",
-    )
-    assert not full.killed and full.returncode == 0, full.stderr
-    after = state_of(reference)
-    assert after != before
-    assert after["opportunity_events"].rows == before["opportunity_events"].rows + 2 * UPDATE_DEALS
-    seen = []
-    rng = random.Random(8)
-    for round_number in range(crash_rounds):
-        victim = tmp_path / f"victim{round_number}.duckdb"
-        shutil.copy(base, victim)
-        moment = rng.uniform(0.05, 0.9) * full.seconds
-        outcome = kill_at(
-            python(
-                "-m", "tests.crash.update_loop", "--db", str(victim), "--deals", str(UPDATE_DEALS)
-            ),
-            after=moment,
-            when_output="started",
-        )
-        which = assert_before_or_after(victim, before, after)
+    def argv_for(path: Path) -> list[str]:
+        return python(
+            "-m", "tests.crash.update_loop", "--db", str(path), "--deals", str(UPDATE_DEALS)
+        )  # fmt: skip
+
+    def committed_means_after(outcome, which: str, victim: Path) -> None:
         if outcome.killed and "committed" in outcome.stderr:
             assert which == "after"
-        seen.append((round(moment, 2), outcome.killed, which))
+
+    before, after, seen = kill_rounds(
+        base, tmp_path, argv_for, crash_rounds, 8, VOLATILE, "started", committed_means_after
+    )
+    assert after["opportunity_events"].rows == before["opportunity_events"].rows + 2 * UPDATE_DEALS
     assert any(killed and which == "before" for _, killed, which in seen), seen
 
 
@@ -92,33 +67,20 @@ def test_a_demo_build_killed_at_random_moments_leaves_an_empty_or_a_full_workspa
     database = Database(str(empty))
     migrate(database)
     database.close()
-    before = state_of(empty)
-    reference = tmp_path / "reference.duckdb"
-    shutil.copy(empty, reference)
-    full = kill_at(
-        python("-m", "dashboard", "demo", "--db", str(reference), *DEMO_ARGS),
-        after=900,
-        when_output="[  0%]",
-    )
-    assert not full.killed and full.returncode == 0, full.stderr
-    after = state_of(reference)
-    assert after["opportunities"].rows == DEMO_DEALS
-    seen = []
-    rng = random.Random(9)
-    for round_number in range(crash_rounds):
-        victim = tmp_path / f"victim{round_number}.duckdb"
-        shutil.copy(empty, victim)
-        moment = rng.uniform(0.05, 1.0) * full.seconds
-        outcome = kill_at(
-            python("-m", "dashboard", "demo", "--db", str(victim), *DEMO_ARGS),
-            after=moment,
-            when_output="[  0%]",
-        )
-        which = assert_before_or_after(victim, before, after)
-        seen.append((round(moment, 2), outcome.killed, which))
-        reopened = Database(str(victim))  # the app starts again on the file afterwards
+
+    def argv_for(path: Path) -> list[str]:
+        return python("-m", "dashboard", "demo", "--db", str(path), *DEMO_ARGS)
+
+    def app_starts_again(outcome, which: str, victim: Path) -> None:
+        reopened = Database(str(victim))
         migrate(reopened)
         reopened.close()
+
+    before, after, seen = kill_rounds(
+        empty, tmp_path, argv_for, crash_rounds, 9, VOLATILE, "[  0%]", app_starts_again
+    )
+    assert before["opportunities"].rows == 0
+    assert after["opportunities"].rows == DEMO_DEALS
     assert any(killed and which == "before" for _, killed, which in seen), seen
 
 
@@ -137,36 +99,6 @@ def write_deals_export(path: Path, rows: int) -> Path:
     return path
 
 
-def kill_rounds(
-    base: Path,
-    tmp_path: Path,
-    argv_for,
-    rounds: int,
-    seed: int,
-    ignore: dict[str, tuple[str, ...]],
-    when_output: str | None = None,
-) -> tuple[dict, dict, list]:
-    """Run the write to the end on a copy, then kill it at random moments on other copies;
-    every copy must hold the state before or after. Returns before, after and what was seen."""
-    before = state_of(base, ignore)
-    reference = tmp_path / "reference.duckdb"
-    shutil.copy(base, reference)
-    full = kill_at(argv_for(reference), after=600, when_output=when_output)
-    assert not full.killed and full.returncode == 0, full.stderr
-    after = state_of(reference, ignore)
-    assert after != before
-    seen = []
-    rng = random.Random(seed)
-    for round_number in range(rounds):
-        victim = tmp_path / f"victim{round_number}.duckdb"
-        shutil.copy(base, victim)
-        moment = rng.uniform(0.02, 0.8) * full.seconds_after_output
-        outcome = kill_at(argv_for(victim), after=moment, when_output=when_output)
-        which = assert_before_or_after(victim, before, after, ignore)
-        seen.append((round(moment, 2), outcome.killed, which))
-    return before, after, seen
-
-
 def test_an_import_killed_at_random_moments_loads_all_of_the_file_or_none(
     base, tmp_path, crash_rounds
 ) -> None:
@@ -179,7 +111,7 @@ def test_an_import_killed_at_random_moments_loads_all_of_the_file_or_none(
         )  # fmt: skip
 
     before, after, seen = kill_rounds(
-        base, tmp_path, argv_for, crash_rounds, 10, IMPORT_VOLATILE, when_output="[  0%]"
+        base, tmp_path, argv_for, crash_rounds, 10, IMPORT_VOLATILE, "[  0%]"
     )
     assert after["opportunities"].rows == before["opportunities"].rows + IMPORT_ROWS - 1
     assert after["import_rejects"].rows == 1
