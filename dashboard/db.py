@@ -105,6 +105,21 @@ class Database:
             sql.execute(cur, "store/advance_sequence", sequence=name, steps=steps)
 
 
+def next_ids(cur: duckdb.DuckDBPyConnection, sequence: str, count: int) -> list[int]:
+    """`count` new values of the workspace sequence `sequence`, ascending: the ids row-by-row
+    inserts would get. Every caller that needs ids before it inserts draws them here.
+
+    On the shared store the sequences live in PostgreSQL, where DuckDB's nextval() does not
+    look: its cursor draws them there (dashboard.store.StoreCursor.next_values)."""
+    if count <= 0:
+        return []
+    from_store = getattr(cur, "next_values", None)
+    if from_store is not None:
+        return from_store(sequence, count)
+    rows = sql.fetch_all(cur, "store/draw_ids", sequence=sequence, count=count)
+    return [int(row["id"]) for row in rows]
+
+
 def migration_files(directory: Path = MIGRATIONS_DIR) -> list[Path]:
     """Migration files NNN_name.sql in the order they apply."""
     return sorted(path for path in directory.glob("[0-9][0-9][0-9]_*.sql"))

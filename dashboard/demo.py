@@ -422,6 +422,7 @@ def build_demo(
         ("Goals", "demo/insert_rollup_goals"),
         ("Goals", "demo/insert_rollup_goals"),
         ("Goals", "demo/link_goal_parents"),
+        ("Goals", "goals/insert_missing_goal_keys"),  # one goal per scope, period and metric
     ]
     params = {
         "demo/insert_accounts": {"seed": seed, "n_accounts": accounts, "as_of": as_of_at},
@@ -450,9 +451,9 @@ def build_demo(
         report(len(steps) / total, "Sign-in accounts")
         _insert_demo_users(cur, frames["demo_teams"], frames["demo_reps"])
         # the demo writes ids itself; move each sequence past the highest so later inserts
-        # never collide
+        # never collide (the database's own way: on the shared store they live in PostgreSQL)
         for table, highest in sql.fetch_one(cur, "demo/max_demo_ids").items():
-            sql.execute(cur, "demo/advance_sequence", sequence=f"seq_{table}", steps=highest)
+            db.advance_sequence(cur, f"seq_{table}", int(highest))
         report((len(steps) + 1) / total, "Compensation plans and statements")
         build_demo_compensation(cur, as_of)
         report((len(steps) + 2) / total, "Pipeline history for the funnel")

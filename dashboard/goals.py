@@ -5,6 +5,11 @@ a rep, a territory, a product or a customer segment) and one metric (bookings, w
 new accounts, activities). Every change appends a version (who, when, old -> new); an edit
 made on a stale version is refused. Managers set goals inside their team subtree only,
 administrators and executives anywhere; reps and analysts only look.
+
+There is one goal per scope, period and metric, and the database holds it so (goal_keys): when
+two app servers create the same goal at the same moment, the second save is refused, after its
+rollback, as if the goal had been there before (saves that may create goals run inside
+`transaction(db)`).
 """
 
 from __future__ import annotations
@@ -13,7 +18,8 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -26,6 +32,7 @@ import pandas as pd
 from dashboard import sql
 from dashboard.audit import record_audit
 from dashboard.auth import ROLE_LABELS, Viewer
+from dashboard.db import Database
 from dashboard.errors import DomainError, NotFoundError, PermissionDenied, ValidationError
 
 METRICS: dict[str, str] = {
@@ -69,6 +76,32 @@ PERIOD_FORMATS = "2027-Q1 (quarter), 2027-03 (month), 2027 (year), FY2027 or FY2
 
 class StaleVersion(DomainError):
     """Someone saved the record after the editor loaded it; nothing was changed."""
+
+
+class GoalTaken(StaleVersion):
+    """The database refused a new goal: another goal holds its scope, period and metric (on the
+    shared store, one another process created while this save ran). Raised inside the write
+    transaction; `transaction(db)` turns it, after the rollback, into the refusal an existing
+    goal gets, with the goal's current value."""
+
+    def __init__(
+        self,
+        scope_kind: str,
+        scope_id: int | None,
+        period: GoalPeriod,
+        metric: str,
+        label: str,
+        what: str | None = None,
+    ):
+        super().__init__(
+            f"A goal for {label} was created by someone else at the same moment. Nothing was "
+            "changed; reload and edit that goal instead."
+        )
+        self.scope_kind = scope_kind
+        self.scope_id = scope_id
+        self.period = period
+        self.metric = metric
+        self.what = what  # None: a goal set on its own; else the split child it was
 
 
 class ImportRefused(ValidationError):
@@ -877,6 +910,38 @@ def _stale_message(goal: Goal, what: str = "this goal") -> str:
     )
 
 
+def _exists_message(goal: Goal) -> str:
+    return (
+        f"A goal for {goal.label} exists already: "
+        f"{format_value(goal.metric, goal.target)} (version {goal.version}). "
+        "Nothing was changed; edit that goal instead."
+    )
+
+
+@contextmanager
+def transaction(db: Database) -> Iterator[duckdb.DuckDBPyConnection]:
+    """db.transaction() for saves that may create goals (set, split, import): when the
+    database refuses a new goal because another process created the same one meanwhile, the
+    save is rolled back and refused as if that goal had been there before, with its value."""
+    try:
+        with db.transaction() as cur:
+            yield cur
+    except GoalTaken as taken:
+        raise _taken_refusal(db, taken) from taken
+
+
+def _taken_refusal(db: Database, taken: GoalTaken) -> StaleVersion:
+    """The refusal for a goal whose key was taken, read after the rollback (so it sees the goal
+    the other process committed)."""
+    with db.reading() as cur:
+        existing = find_goal(cur, taken.scope_kind, taken.scope_id, taken.period, taken.metric)
+    if existing is None:
+        return taken
+    if taken.what is None:
+        return StaleVersion(_exists_message(existing))
+    return StaleVersion(_stale_message(existing, taken.what))
+
+
 def _update_target(
     cur: duckdb.DuckDBPyConnection,
     viewer: Viewer,
@@ -938,7 +1003,12 @@ def _insert_goal(
     change_kind: str,
     note: str | None,
     now: dt.datetime,
+    what: str | None = None,
 ) -> GoalChange:
+    """Create a goal at version 1 and claim its key (scope, period, metric): the database
+    refuses a second goal for the key with GoalTaken (`what`: the split child it is)."""
+    scope_name = "Company" if scope["scope_kind"] == "company" else scope["scope_name"]
+    label = f"{scope_name} · {period.label} · {METRICS[metric]}"
     row = sql.fetch_one(
         cur,
         "goals/insert_goal",
@@ -955,6 +1025,12 @@ def _insert_goal(
         changed_at=now,
     )
     goal_id = int(row["goal_id"])
+    try:
+        sql.execute(cur, "goals/insert_goal_key", goal_id=goal_id)
+    except duckdb.ConstraintException as error:
+        raise GoalTaken(
+            scope["scope_kind"], scope["scope_id"], period, metric, label, what
+        ) from error
     sql.execute(
         cur,
         "goals/insert_goal_version",
@@ -967,8 +1043,6 @@ def _insert_goal(
         changed_at=now,
         note=note,
     )
-    scope_name = "Company" if scope["scope_kind"] == "company" else scope["scope_name"]
-    label = f"{scope_name} · {period.label} · {METRICS[metric]}"
     record_audit(cur, viewer.user_id, "create", "goals", goal_id, f"{label}: {target}")
     return GoalChange(goal_id, "created", 1, None, target, label)
 
@@ -1013,6 +1087,7 @@ def set_goal(
     `expected_version` is the version the editor started from (None: they saw no goal); a
     goal saved by someone else meanwhile is refused with its current value. A new goal is
     linked to the goal of the scope above it for the same period and metric, when one exists.
+    Run inside `transaction(db)`: the database holds one goal per scope, period and metric.
     """
     now = now or dt.datetime.now()
     scopes = load_scopes(cur)
@@ -1023,11 +1098,7 @@ def set_goal(
     existing = find_goal(cur, scope["scope_kind"], scope["scope_id"], period, metric)
     if existing is not None:
         if expected_version is None:
-            raise StaleVersion(
-                f"A goal for {existing.label} exists already: "
-                f"{format_value(metric, existing.target)} (version {existing.version}). "
-                "Nothing was changed; edit that goal instead."
-            )
+            raise StaleVersion(_exists_message(existing))
         return _update_target(
             cur, viewer, existing, value, expected_version, change_kind, note, now
         )
@@ -1286,7 +1357,7 @@ def save_split(
 
     A split that does not add up is refused (on_mismatch='block') or saved with a warning kept
     on the parent goal (on_mismatch='keep'). Every child needs a target (>= 0); a child goal or
-    parent saved by someone else meanwhile is refused. Run inside one transaction.
+    parent saved by someone else meanwhile is refused. Run inside `transaction(db)`.
     """
     if on_mismatch not in MISMATCH_CHOICES:
         raise ValidationError(f"On a mismatch choose 'block' or 'keep', not {on_mismatch!r}.")
@@ -1345,6 +1416,7 @@ def save_split(
                     "split",
                     f"split of goal {parent.goal_id}",
                     now,
+                    f"the goal for {row.get('child')}",
                 )
             )
             continue
@@ -1599,7 +1671,7 @@ def import_goals(
 ) -> ImportResult:
     """Import goal targets from CSV (scope, period, metric, target). Any bad row refuses the
     whole file (ImportRefused, nothing saved) unless good_only: then only the good rows are
-    saved. A dry run checks and saves nothing. Run inside one transaction."""
+    saved. A dry run checks and saves nothing. Run inside `transaction(db)`."""
     now = now or dt.datetime.now()
     checked = check_goal_import(cur, viewer, content)
     bad = checked[checked["action"] == "refused"]

@@ -21,6 +21,7 @@ import pandas as pd
 
 from dashboard import deals, sql
 from dashboard.auth import Viewer
+from dashboard.db import next_ids
 from dashboard.errors import PermissionDenied, ValidationError
 from dashboard.metrics import DealFilter, Period, add_months, scoped_params
 
@@ -269,7 +270,7 @@ def save_rule(
     _require_editor(viewer)
     values = _check_rule(cur, rule)
     if rule_id is None:
-        rule_id = int(sql.fetch_one(cur, "territory/next_rule_id")["rule_id"])
+        rule_id = next_ids(cur, "seq_territory_rules", 1)[0]
         version = 1
     else:
         current = sql.fetch_one(cur, "territory/get_rule", rule_id=rule_id)

@@ -286,7 +286,7 @@ if can_edit:
             if st.button("Set goal", type="primary", key="goals_new_save"):
                 try:
                     new_period = goals.parse_period(period_text, fiscal)
-                    with db.transaction() as cur:
+                    with goals.transaction(db) as cur:
                         change = goals.set_goal(
                             cur, viewer, kind, scope_id, new_period, new_metric, target
                         )
@@ -425,7 +425,7 @@ if can_edit:
                     children = draft["frame"].copy()
                     children["target"] = list(edited["target"])
                     try:
-                        with db.transaction() as cur:
+                        with goals.transaction(db) as cur:
                             result = goals.save_split(
                                 cur,
                                 viewer,
@@ -558,7 +558,7 @@ if can_edit:
                 )
                 if run_all or run_good:
                     try:
-                        with db.transaction() as cur:
+                        with goals.transaction(db) as cur:
                             result = goals.import_goals(cur, viewer, content, good_only=run_good)
                     except DomainError as error:
                         st.error(str(error))

@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard.errors import DomainError
 from dashboard.importing import batches, max_upload_bytes, planning
 from dashboard.importing.fields import FIELDS, KIND_LABELS, KINDS
+from dashboard.importing.loading import DuplicateFile
 from dashboard.importing.mapping import DEFAULT_REP_TEAM, delete_profile, save_profile
 from dashboard.importing.sources import FAMILIES
 from dashboard.importing.values import DATE_ORDER_LABELS
@@ -82,6 +83,9 @@ def upload_tab() -> None:
         st.session_state.pop("imports_preview", None)
     for reason in st.session_state["imports_refused"]:
         st.error(f"Refused: {reason} Nothing from this file will be loaded.")
+    duplicate = st.session_state.pop("imports_duplicate", None)
+    if duplicate:
+        st.error(duplicate)
     plans: list[planning.FilePlan] = st.session_state["imports_plans"]
     for index, plan in enumerate(plans):
         with st.container(border=True):
@@ -327,6 +331,9 @@ def preview_and_load(plans: list[planning.FilePlan]) -> None:
     confirmed = True
     for index, result in enumerate(stored["results"]):
         confirmed &= show_preview(index, result)
+    # a file loaded before loads again only when the preview showed it and "load it again" was
+    # ticked for it; the database refuses any other second load (DuplicateFile)
+    again = confirmed and any(result.duplicate_of for result in stored["results"])
     if not confirmed:
         st.warning("Tick “load it again” for each file loaded before, or remove it.")
     if st.button(
@@ -342,11 +349,19 @@ def preview_and_load(plans: list[planning.FilePlan]) -> None:
                 db,
                 viewer,
                 plans,
-                allow_duplicate=True,
+                allow_duplicate=again,
                 progress=lambda fraction, message: bar.progress(
                     min(max(fraction, 0.0), 1.0), text=message
                 ),
             )
+        except DuplicateFile as error:
+            # loaded (here or by someone else) since the preview: plan and preview again, which
+            # shows the earlier load and asks whether to load it again
+            bar.empty()
+            for name in ("imports_signature", "imports_preview"):
+                st.session_state.pop(name, None)
+            st.session_state["imports_duplicate"] = f"{error} Nothing was loaded."
+            st.rerun()
         except DomainError as error:
             bar.empty()
             st.error(f"{error} Nothing was loaded.")

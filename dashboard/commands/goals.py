@@ -81,7 +81,7 @@ def run_import(args: argparse.Namespace, db: Database) -> int:
             with db.reading() as cur:
                 result = goals.import_goals(cur, CLI_VIEWER, content, dry_run=True)
         else:
-            with db.transaction() as cur:
+            with goals.transaction(db) as cur:
                 result = goals.import_goals(cur, CLI_VIEWER, content, good_only=args.good_only)
     except goals.ImportRefused as refused:
         checked = refused.checked

@@ -27,7 +27,7 @@ import pyarrow as pa
 
 from dashboard import deals, sql
 from dashboard.auth import Viewer
-from dashboard.db import Database
+from dashboard.db import Database, next_ids
 from dashboard.errors import DomainError, ValidationError
 from dashboard.importing import ImportRefused
 from dashboard.importing.fields import LOAD_ORDER
@@ -456,7 +456,8 @@ class _registered:
 
 
 def reserve_ids(cur: duckdb.DuckDBPyConnection, sequence: str, count: int) -> list[int]:
-    """`count` fresh ids from a sequence, ascending: the ids row-by-row inserts would get.
+    """`count` fresh ids from a sequence, ascending: the ids row-by-row inserts would get
+    (drawn by dashboard.db.next_ids, on the embedded file and the shared store alike).
 
     When the sequence is behind its table (rows written with explicit ids elsewhere, as the
     demo's orders are), the drawn ids would collide: the sequence is then moved past the
@@ -464,23 +465,13 @@ def reserve_ids(cur: duckdb.DuckDBPyConnection, sequence: str, count: int) -> li
     """
     if count <= 0:
         return []
-    ids = _draw(cur, sequence, count)
+    ids = next_ids(cur, sequence, count)
     top = sql.fetch_one(cur, "imports/get_max_ids")[sequence]
     if top is not None and ids[0] <= top:
         if top > ids[-1]:
-            _draw(cur, sequence, int(top - ids[-1]))
-        ids = _draw(cur, sequence, count)
+            next_ids(cur, sequence, int(top - ids[-1]))
+        ids = next_ids(cur, sequence, count)
     return ids
-
-
-def _draw(cur: duckdb.DuckDBPyConnection, sequence: str, count: int) -> list[int]:
-    # on the shared store the sequences live in PostgreSQL, not in DuckDB's catalog: its cursor
-    # draws from them itself (dashboard.store.StoreCursor.next_values)
-    from_store = getattr(cur, "next_values", None)
-    if from_store is not None:
-        return from_store(sequence, count)
-    rows = sql.execute(cur, "imports/reserve_ids", sequence=sequence, count=count).fetchall()
-    return [int(row[0]) for row in rows]
 
 
 # ---------------------------------------------------------------- teams and reps

@@ -7,7 +7,7 @@ import pytest
 
 from dashboard.config import get_settings
 from dashboard.db import open_database
-from dashboard.importing import batches
+from dashboard.importing import batches, planning
 from tests.app.conftest import user_id_for
 
 ANALYST_USER = "analyst"
@@ -119,6 +119,78 @@ def test_a_junk_file_is_refused_with_the_reason(app) -> None:
     at = _upload(_open(app), ("layout.csv", grid))
     refused = [error.value for error in at.error if error.value.startswith("Refused:")]
     assert refused and "is not a data table" in refused[0]
+
+
+def _again_csv() -> bytes:
+    first, second = _rep_names(2)
+    return (
+        "Record ID,Deal Name,Deal Stage,Amount,Close Date,Create Date,Deal owner\r\n"
+        f"again-1,Again one,Closed won,700,2026-02-10,2025-12-01,{first}\r\n"
+        f"again-2,Again two,Appointment scheduled,300,2026-10-30,2026-02-01,{second}\r\n"
+    ).encode()
+
+
+def _load_elsewhere(name: str, data: bytes) -> int:
+    """Someone else (another session, another app server) loads the file; its batch id."""
+    from dashboard import auth
+
+    db = open_database(get_settings().db_path)
+    with db.reading() as cur:
+        viewer = auth.get_viewer(cur, user_id_for(ANALYST_USER))
+        plans = planning.plan_file(cur, viewer, name, data)
+    return planning.load(db, viewer, plans)[0].batch_id
+
+
+def _loads_of(name: str) -> int:
+    with open_database(get_settings().db_path).reading() as cur:
+        return cur.execute(
+            "select count(*) from import_batches where file_name = ? and status = 'loaded'",
+            [name],
+        ).fetchone()[0]
+
+
+def test_a_file_loaded_since_the_preview_needs_a_new_preview_and_the_tick(app, clean) -> None:
+    data = _again_csv()
+    at = _upload(_open(app), ("again.csv", data))
+    at.button(key="imports_preview_button").click().run()
+    assert not [box for box in at.checkbox if box.key == "imports_again_0"]  # new to the preview
+    batch_id = _load_elsewhere("again.csv", data)
+    at.button(key="imports_load_button").click().run()
+    assert not at.exception, at.exception
+    errors = [error.value for error in at.error]
+    assert any(
+        error.startswith(f"again.csv was loaded before as batch {batch_id} on ")
+        and error.endswith("Nothing was loaded.")
+        for error in errors
+    ), errors
+    assert _loads_of("again.csv") == 1  # loaded nothing
+    # the preview was dropped: the page says the file was loaded before and asks again
+    assert not [button for button in at.button if button.key == "imports_load_button"]
+    assert any(f"loaded before as batch {batch_id}" in warning.value for warning in at.warning)
+    at.button(key="imports_preview_button").click().run()
+    assert at.button(key="imports_load_button").disabled
+    assert "load it again" in at.checkbox(key="imports_again_0").label
+    at.checkbox(key="imports_again_0").check().run()
+    at.button(key="imports_load_button").click().run()
+    assert not at.exception, at.exception
+    assert "Loaded. again.csv: batch" in at.success[0].value
+    assert _loads_of("again.csv") == 2
+
+
+def test_a_file_loaded_before_loads_again_only_with_the_tick(app, clean) -> None:
+    data = _again_csv()
+    batch_id = _load_elsewhere("again.csv", data)
+    at = _upload(_open(app), ("again.csv", data))
+    assert any(f"loaded before as batch {batch_id}" in warning.value for warning in at.warning)
+    at.button(key="imports_preview_button").click().run()
+    assert at.button(key="imports_load_button").disabled
+    assert any("Tick “load it again”" in warning.value for warning in at.warning)
+    assert _loads_of("again.csv") == 1  # a browser cannot load it without the tick
+    at.checkbox(key="imports_again_0").check().run()
+    at.button(key="imports_load_button").click().run()
+    assert not at.exception, at.exception
+    assert "Loaded. again.csv: batch" in at.success[0].value
+    assert _loads_of("again.csv") == 2
 
 
 def test_history_shows_rejects_and_undoes_a_batch(app, clean) -> None:

@@ -1,6 +1,7 @@
 """Several app processes writing the same things on the shared store at the same moment: the same
-file imported twice loads once (the database refuses the second claim), and goal edits lose no
-update (each save lands with its version in the history, or is refused and saves nothing)."""
+file imported twice loads once (the database refuses the second claim), goal edits lose no
+update (each save lands with its version in the history, or is refused and saves nothing), and
+the same new goal is created once (the database refuses a second goal key)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import datetime as dt
 import json
 import subprocess
 import sys
-import threading
 import time
 from collections import defaultdict
 from decimal import Decimal
@@ -16,9 +16,9 @@ from decimal import Decimal
 import pytest
 
 from dashboard import PROJECT_ROOT, goals, store
-from dashboard.errors import DomainError
 from dashboard.importing import batches
 from dashboard.importing.tables import sha256_of
+from tests.store.goal_creator import round_goal
 from tests.unit.test_import_support import ADMIN, ANALYST, csv_bytes, load_bytes, seed_workspace
 
 # a test (every round of it) must finish well inside this, or it fails instead of hanging
@@ -241,47 +241,66 @@ def test_a_goal_saved_by_another_process_meanwhile_is_refused_with_its_new_value
     assert sorted(history["new_target"]) == [1000, 1500]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="nothing in the database makes (scope, period, metric) unique in goals: two app "
-    "servers creating the same goal at the same moment both create it (needs a migration)",
+# ------------------------------------------------------------------------ new goals
+
+
+@pytest.mark.parametrize(
+    ("race", "rounds"),
+    [
+        # every process has looked for the goal and found none before any saves: only the
+        # database's goal key can stop the others
+        ("checked", 3),
+        # they save at the same moment and race as app servers would
+        ("start", 2),
+    ],
 )
-def test_the_same_new_goal_created_by_two_processes_at_once_is_created_once(
-    db, store_url, monkeypatch
+def test_the_same_new_goal_created_by_several_processes_at_once_is_created_once(
+    db, store_url, tmp_path, race, rounds
 ) -> None:
     seed_workspace(db)
-    period = goals.make_period("quarter", dt.date(2026, 10, 1))
-    servers = [store.StoreDatabase(store_url) for _ in range(2)]
-    both_looked = threading.Barrier(2, timeout=60)
-    real = goals.find_goal
-
-    def look_together(*args, **kwargs):
-        found = real(*args, **kwargs)
-        both_looked.wait()  # each has looked and found no goal before either saves
-        return found
-
-    monkeypatch.setattr(goals, "find_goal", look_together)
-    outcomes = []
-
-    def create(server, target: int) -> None:
-        try:
-            with server.transaction() as cur:
-                goals.set_goal(cur, ADMIN, "company", None, period, "bookings", target)
-            outcomes.append("created")
-        except DomainError as error:
-            outcomes.append(str(error))
-
-    threads = [
-        threading.Thread(target=create, args=(server, 1000 + index))
-        for index, server in enumerate(servers)
+    peers = 3
+    processes = [
+        start(
+            "goal_creator",
+            store_url,
+            *("--folder", str(tmp_path), "--name", f"p{index}", "--index", str(index)),
+            *("--peers", str(peers), "--rounds", str(rounds), "--race", race),
+        )
+        for index in range(peers)
     ]
-    try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(120)
-    finally:
-        for server in servers:
-            server.close()
-    assert count(db, "select count(*) from goals") == 1
-    assert outcomes.count("created") == 1
+    by_round = defaultdict(list)
+    for outcome in outcomes(processes):
+        by_round[outcome["round"]].append(outcome)
+    assert sorted(by_round) == list(range(rounds))
+    with db.reading() as cur:
+        scopes = goals.load_scopes(cur)
+    for number, group in by_round.items():
+        created = [outcome for outcome in group if "goal_id" in outcome]
+        refused = [outcome for outcome in group if "refused" in outcome]
+        assert len(created) == 1 and len(refused) == peers - 1, group
+        kind, scope_id, period = round_goal(number)
+        name = goals.find_scope(scopes, kind, scope_id)["scope_name"]
+        label = f"{'Company' if kind == 'company' else name} · {period.label} · Bookings"
+        winner = created[0]
+        for outcome in refused:  # the message an existing goal gets, with the winner's value
+            assert outcome["error"] == "StaleVersion", outcome
+            assert outcome["refused"] == (
+                f"A goal for {label} exists already: ${winner['target']:,} (version 1). "
+                "Nothing was changed; edit that goal instead."
+            )
+            if race == "checked":
+                assert outcome["by_database"] is True  # the goal key, not the earlier look
+        with db.reading() as cur:
+            found = goals.find_goal(cur, kind, scope_id, period, "bookings")
+            key_holder = cur.execute(
+                "select goal_id from goal_keys where scope_kind = $kind"
+                " and scope_key = $key and period_start = $start",
+                {"kind": kind, "key": scope_id or 0, "start": period.start},
+            ).fetchall()
+        assert found.goal_id == winner["goal_id"] and found.target == winner["target"]
+        assert key_holder == [(winner["goal_id"],)]
+    # one goal per round and nothing of the refused saves: no goal, version or audit row
+    assert count(db, "select count(*) from goals") == rounds
+    assert count(db, "select count(*) from goal_versions") == rounds
+    assert count(db, "select count(*) from goal_keys") == rounds
+    assert count(db, "select count(*) from audit_log where entity = 'goals'") == rounds

@@ -8,7 +8,6 @@ import datetime as dt
 import pytest
 
 from dashboard import funnel, territory
-from dashboard.db import Database, migrate
 from dashboard.errors import PermissionDenied, ValidationError
 from dashboard.geo import load_shapes
 from dashboard.metrics import Period
@@ -19,12 +18,11 @@ Q2 = Period(dt.date(2026, 4, 1), dt.date(2026, 7, 1))
 
 
 @pytest.fixture
-def story():
-    database = Database(":memory:")
-    migrate(database)
-    build_story(database)
-    yield database
-    database.close()
+def story(db):
+    """The story on the `db` fixture: in memory here, on the shared store in
+    tests/store/test_territory_on_store.py."""
+    build_story(db)
+    return db
 
 
 def rows(frame):
@@ -174,3 +172,53 @@ def test_rules_propose_moves_and_skip_pinned_accounts(story) -> None:
     with story.reading() as cur:
         rules = territory.list_rules(cur, ADMIN)
     assert rules[["rule_id", "version", "is_active"]].values.tolist() == [[rule_id, 2, False]]
+
+
+def test_a_rule_is_created_edited_and_applied(story) -> None:
+    with story.transaction() as cur:
+        first = territory.save_rule(
+            cur, ADMIN, territory.Rule(territory_id=4, match_state="ca", note="west coast")
+        )
+        second = territory.save_rule(
+            cur, ADMIN, territory.Rule(territory_id=3, match_country="DE", min_employees=1000)
+        )
+    assert second != first  # each new rule draws its own id from seq_territory_rules
+    with story.reading() as cur:
+        proposed = territory.propose_rule_moves(cur, ADMIN)
+    assert proposed[["account_id", "to_territory", "rule_id"]].values.tolist() == [
+        [1, "Germany", first],
+        [2, "California", second],
+    ]
+    with story.transaction() as cur:  # edit: the first rule now needs an industry as well
+        assert (
+            territory.save_rule(
+                cur,
+                ADMIN,
+                territory.Rule(territory_id=4, match_state="CA", match_industry="Mining"),
+                rule_id=first,
+            )
+            == first
+        )
+    with story.reading() as cur:
+        rules = territory.list_rules(cur, ADMIN).set_index("rule_id")
+        proposed = territory.propose_rule_moves(cur, ADMIN)
+    assert rules.loc[first, "version"] == 2 and rules.loc[first, "match_industry"] == "Mining"
+    assert rules.loc[second, "version"] == 1
+    assert proposed[["account_id", "rule_id"]].values.tolist() == [[2, second]]
+    moves = [
+        territory.Move(int(row.account_id), int(row.to_territory_id), rule_id=int(row.rule_id))
+        for row in proposed.itertuples()
+    ]
+    with story.transaction() as cur:
+        applied = territory.apply_reassignment(
+            cur, ADMIN, moves, kind="rules", at=dt.datetime(2026, 5, 4, 9)
+        )
+    assert (applied.accounts_moved, applied.deals_moved) == (1, 2)  # Bosch Lab, D3 and D4
+    with story.reading() as cur:
+        history = territory.list_reassignments(cur, ADMIN)
+        moved = cur.execute("select territory_id from accounts where account_id = 2").fetchone()
+        assert territory.propose_rule_moves(cur, ADMIN).empty  # nothing left to move
+    assert moved == (3,)
+    assert history[["account_name", "from_territory", "to_territory"]].values.tolist() == [
+        ["Bosch Lab", "Germany", "California"]
+    ]
