@@ -15,7 +15,7 @@ import datetime as dt
 import json
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
@@ -94,6 +94,7 @@ class LoadResult:
     created: Counter = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
     duplicate_of: list[int] = field(default_factory=list)
+    file_sha256: str = ""
 
     def count(self, status: str) -> int:
         return sum(1 for outcome in self.outcomes if outcome["status"] == status)
@@ -224,7 +225,7 @@ def load_tables(
     items: list[tuple[RawTable, Mapping]],
     *,
     dry_run: bool = False,
-    allow_duplicate: bool = False,
+    allow_duplicate: bool | Collection[str] = False,
     now: dt.datetime | None = None,
     progress: Progress | None = None,
     path: str = "auto",
@@ -235,7 +236,8 @@ def load_tables(
     none of whose rows can load refuses the whole load; nothing is changed then. A file loaded
     for the first time is claimed in the database (import_claims), so when another process
     loads the same file at the same moment only one of them loads it; the other is refused
-    with DuplicateFile as if it had come second, and changes nothing.
+    with DuplicateFile as if it had come second, and changes nothing. `allow_duplicate` lets
+    files loaded before load again: every file (True) or those with these SHA-256s.
     """
     check_importer(viewer)
     now = now or dt.datetime.now().replace(microsecond=0)
@@ -250,7 +252,12 @@ def load_tables(
             results = []
             for position, (table, mapping, records) in enumerate(prepared):
                 earlier = find_earlier_loads(cur, table)
-                if earlier and not allow_duplicate and not dry_run:
+                again = (
+                    allow_duplicate
+                    if isinstance(allow_duplicate, bool)
+                    else table.sha256 in allow_duplicate
+                )
+                if earlier and not again and not dry_run:
                     raise DuplicateFile(table.label, earlier)
 
                 def step(fraction: float, message: str, position: int = position) -> None:
@@ -310,6 +317,7 @@ def load_records(
         source_system=mapping.source_system,
         load_path="bulk" if is_bulk else "row",
         notes=list(table.notes),
+        file_sha256=table.sha256,
     )
     row = sql.fetch_one(
         cur,

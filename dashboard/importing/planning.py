@@ -6,6 +6,7 @@ The Imports page and `python -m dashboard import` call these same functions.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -257,11 +258,12 @@ def load(
     db: Database,
     viewer: Viewer,
     plans: list[FilePlan],
-    allow_duplicate: bool = False,
+    allow_duplicate: bool | Collection[str] = False,
     now: dt.datetime | None = None,
     progress=None,
 ) -> list[LoadResult]:
-    """Load these tables, each as a batch, in one transaction."""
+    """Load these tables, each as a batch, in one transaction (`allow_duplicate`: every file
+    loaded before may load again, or those with these SHA-256s)."""
     return load_tables(
         db, viewer, _items(plans), allow_duplicate=allow_duplicate, now=now, progress=progress
     )

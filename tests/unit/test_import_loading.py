@@ -204,6 +204,34 @@ def test_the_same_file_twice_needs_a_yes(workspace) -> None:
     assert again.count("unchanged") == 3
 
 
+def test_a_yes_for_one_file_does_not_let_another_load_twice(workspace) -> None:
+    hubspot = load_bytes(workspace, "hubspot.csv", HUBSPOT)
+    pipedrive = load_bytes(workspace, "pipedrive.csv", PIPEDRIVE)
+    plans = [
+        *plan_bytes(workspace, "hubspot.csv", HUBSPOT),
+        *plan_bytes(workspace, "pipedrive.csv", PIPEDRIVE),
+    ]
+
+    def tables():
+        return {
+            **dump_all(workspace),
+            "import_batches": dump(workspace, "import_batches"),
+            "import_claims": dump(workspace, "import_claims"),
+        }
+
+    before = tables()
+    # the user said yes for the HubSpot file only (say, Pipedrive was loaded since the preview)
+    with pytest.raises(DuplicateFile, match=f"loaded before as batch {pipedrive.batch_id}"):
+        planning.load(workspace, ANALYST, plans, allow_duplicate={plans[0].table.sha256})
+    assert_same_tables(before, tables())
+    results = planning.load(
+        workspace, ANALYST, plans, allow_duplicate={plan.table.sha256 for plan in plans}
+    )
+    assert sorted(result.duplicate_of[0] for result in results) == sorted(
+        [hubspot.batch_id, pipedrive.batch_id]
+    )
+
+
 def test_ambiguous_dates_ask_and_the_answer_is_used(workspace) -> None:
     data = csv_bytes(
         """
