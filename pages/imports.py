@@ -331,11 +331,13 @@ def preview_and_load(plans: list[planning.FilePlan]) -> None:
     confirmed = True
     for index, result in enumerate(stored["results"]):
         confirmed &= show_preview(index, result)
-    # a file loaded before loads again only when the preview showed it and "load it again" was
-    # ticked for it; any other second load (say, loaded elsewhere since) is refused
-    again = frozenset(
-        result.file_sha256 for result in stored["results"] if confirmed and result.duplicate_of
-    )
+    # a table loaded before loads again only when the preview showed its earlier loads and "load
+    # it again" was ticked; any other second load (say, loaded elsewhere since) is refused
+    again = {
+        (result.file_sha256, result.sheet): result.duplicate_of
+        for result in stored["results"]
+        if result.duplicate_of
+    }
     if not confirmed:
         st.warning("Tick “load it again” for each file loaded before, or remove it.")
     if st.button(

@@ -49,6 +49,11 @@ STATUSES = ("new", "updated", "unchanged", "rejected")
 Progress = Callable[[float, str], None]
 
 
+# which tables loaded before may load again: every one (True), none (False), or
+# (SHA-256, sheet) -> the earlier batches the user was shown when they agreed
+LoadAgain = bool | dict[tuple[str, str | None], Collection[int]]
+
+
 class DuplicateFile(DomainError):
     """The same file was loaded before; loading it again needs an explicit yes."""
 
@@ -193,13 +198,15 @@ def find_earlier_loads(cur: duckdb.DuckDBPyConnection, table: RawTable) -> list[
 
 def claim_file(cur: duckdb.DuckDBPyConnection, table: RawTable, batch_id: int) -> None:
     """Claim a file (and sheet) for the batch loading it first; the database refuses a second
-    claim, so two processes that both found no earlier load cannot both load it."""
+    claim, so two processes that both found no earlier load cannot both load it. A claim still
+    held by an undone batch is taken over."""
+    file_key = {"file_sha256": table.sha256, "sheet_name": table.sheet}
+    sql.execute(cur, "imports/drop_stale_claim", **file_key)
     try:
         sql.execute(
             cur,
             "imports/insert_claim",
-            file_sha256=table.sha256,
-            sheet_name=table.sheet,
+            **file_key,
             batch_id=batch_id,
         )
     except duckdb.ConstraintException as error:
@@ -219,13 +226,26 @@ def _claim_refusal(db: Database, table: RawTable) -> DomainError:
     )
 
 
+def _may_load_again(
+    table: RawTable,
+    earlier: list[dict[str, Any]],
+    allow_duplicate: LoadAgain,
+) -> bool:
+    """Whether a table loaded before may load again: always (True), never (False), or when the
+    user agreed to load it again knowing of every earlier load there is now."""
+    if isinstance(allow_duplicate, bool):
+        return allow_duplicate
+    known = allow_duplicate.get((table.sha256, table.sheet))
+    return known is not None and {int(batch["batch_id"]) for batch in earlier} <= set(known)
+
+
 def load_tables(
     db: Database,
     viewer: Viewer,
     items: list[tuple[RawTable, Mapping]],
     *,
     dry_run: bool = False,
-    allow_duplicate: bool | Collection[str] = False,
+    allow_duplicate: LoadAgain = False,
     now: dt.datetime | None = None,
     progress: Progress | None = None,
     path: str = "auto",
@@ -237,7 +257,8 @@ def load_tables(
     for the first time is claimed in the database (import_claims), so when another process
     loads the same file at the same moment only one of them loads it; the other is refused
     with DuplicateFile as if it had come second, and changes nothing. `allow_duplicate` lets
-    files loaded before load again: every file (True) or those with these SHA-256s.
+    tables loaded before load again: every one (True), or those given as (SHA-256, sheet) ->
+    the earlier batches the user was shown, as long as no other load of them came since.
     """
     check_importer(viewer)
     now = now or dt.datetime.now().replace(microsecond=0)
@@ -252,12 +273,7 @@ def load_tables(
             results = []
             for position, (table, mapping, records) in enumerate(prepared):
                 earlier = find_earlier_loads(cur, table)
-                again = (
-                    allow_duplicate
-                    if isinstance(allow_duplicate, bool)
-                    else table.sha256 in allow_duplicate
-                )
-                if earlier and not again and not dry_run:
+                if earlier and not dry_run and not _may_load_again(table, earlier, allow_duplicate):
                     raise DuplicateFile(table.label, earlier)
 
                 def step(fraction: float, message: str, position: int = position) -> None:

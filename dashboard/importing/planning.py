@@ -6,7 +6,6 @@ The Imports page and `python -m dashboard import` call these same functions.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +18,7 @@ from dashboard.db import Database
 from dashboard.errors import ValidationError
 from dashboard.importing import ImportRefused
 from dashboard.importing.fields import FIELDS, KIND_LABELS
-from dashboard.importing.loading import LoadResult, find_earlier_loads, load_tables
+from dashboard.importing.loading import LoadAgain, LoadResult, find_earlier_loads, load_tables
 from dashboard.importing.mapping import (
     Mapping,
     check_importer,
@@ -258,12 +257,12 @@ def load(
     db: Database,
     viewer: Viewer,
     plans: list[FilePlan],
-    allow_duplicate: bool | Collection[str] = False,
+    allow_duplicate: LoadAgain = False,
     now: dt.datetime | None = None,
     progress=None,
 ) -> list[LoadResult]:
-    """Load these tables, each as a batch, in one transaction (`allow_duplicate`: every file
-    loaded before may load again, or those with these SHA-256s)."""
+    """Load these tables, each as a batch, in one transaction (`allow_duplicate` as in
+    load_tables)."""
     return load_tables(
         db, viewer, _items(plans), allow_duplicate=allow_duplicate, now=now, progress=progress
     )

@@ -81,6 +81,29 @@ def test_a_duplicate_loaded_on_purpose_still_loads_and_the_first_keeps_the_claim
     assert claims(workspace) == []
 
 
+def test_undoing_the_duplicate_that_does_not_hold_the_claim_keeps_one_claim(workspace) -> None:
+    first = load_bytes(workspace, "orders.csv", ORDERS)
+    again = load_bytes(workspace, "orders.csv", ORDERS, allow_duplicate=True)
+    undo(workspace, again.batch_id)  # released by the file's key, then handed back to the first
+    assert claims(workspace) == [(sha256_of(ORDERS), "", first.batch_id)]
+
+
+def test_a_claim_left_with_an_undone_batch_is_taken_over(workspace) -> None:
+    first = load_bytes(workspace, "hubspot.csv", HUBSPOT)
+    undo(workspace, first.batch_id)
+    with workspace.transaction() as cur:  # as an app server without claims would leave it
+        sql.execute(
+            cur,
+            "imports/insert_claim",
+            file_sha256=sha256_of(HUBSPOT),
+            sheet_name=None,
+            batch_id=first.batch_id,
+        )
+    again = load_bytes(workspace, "hubspot.csv", HUBSPOT)
+    assert again.count("new") == 3
+    assert claims(workspace) == [(sha256_of(HUBSPOT), "", again.batch_id)]
+
+
 def test_a_load_that_finds_the_file_claimed_meanwhile_is_refused_and_changes_nothing(
     workspace, monkeypatch
 ) -> None:

@@ -204,13 +204,15 @@ def test_the_same_file_twice_needs_a_yes(workspace) -> None:
     assert again.count("unchanged") == 3
 
 
-def test_a_yes_for_one_file_does_not_let_another_load_twice(workspace) -> None:
+def test_a_yes_to_load_again_covers_only_the_loads_the_user_was_shown(workspace) -> None:
     hubspot = load_bytes(workspace, "hubspot.csv", HUBSPOT)
-    pipedrive = load_bytes(workspace, "pipedrive.csv", PIPEDRIVE)
     plans = [
         *plan_bytes(workspace, "hubspot.csv", HUBSPOT),
         *plan_bytes(workspace, "pipedrive.csv", PIPEDRIVE),
     ]
+    shown = {(plans[0].table.sha256, None): [hubspot.batch_id]}  # the preview's earlier loads
+    # since the preview, someone loaded the Pipedrive file, then the HubSpot file once more
+    pipedrive = load_bytes(workspace, "pipedrive.csv", PIPEDRIVE)
 
     def tables():
         return {
@@ -220,16 +222,26 @@ def test_a_yes_for_one_file_does_not_let_another_load_twice(workspace) -> None:
         }
 
     before = tables()
-    # the user said yes for the HubSpot file only (say, Pipedrive was loaded since the preview)
     with pytest.raises(DuplicateFile, match=f"loaded before as batch {pipedrive.batch_id}"):
-        planning.load(workspace, ANALYST, plans, allow_duplicate={plans[0].table.sha256})
+        planning.load(workspace, ANALYST, plans, allow_duplicate=shown)
     assert_same_tables(before, tables())
+    again = load_bytes(workspace, "hubspot-again.csv", HUBSPOT, allow_duplicate=True)
+    with pytest.raises(DuplicateFile, match=f"batch {again.batch_id}"):
+        planning.load(workspace, ANALYST, plans[:1], allow_duplicate=shown)
+    # told of every earlier load, the user's yes loads both
     results = planning.load(
-        workspace, ANALYST, plans, allow_duplicate={plan.table.sha256 for plan in plans}
+        workspace,
+        ANALYST,
+        plans,
+        allow_duplicate={
+            (plans[0].table.sha256, None): [hubspot.batch_id, again.batch_id],
+            (plans[1].table.sha256, None): [pipedrive.batch_id],
+        },
     )
-    assert sorted(result.duplicate_of[0] for result in results) == sorted(
-        [hubspot.batch_id, pipedrive.batch_id]
-    )
+    assert [sorted(result.duplicate_of) for result in results] == [
+        [hubspot.batch_id, again.batch_id],
+        [pipedrive.batch_id],
+    ]
 
 
 def test_ambiguous_dates_ask_and_the_answer_is_used(workspace) -> None:
