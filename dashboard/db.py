@@ -160,7 +160,11 @@ def migrate(db: Database, directory: Path = MIGRATIONS_DIR) -> list[str]:
                     "insert into schema_migrations (name, checksum) values ($name, $checksum)",
                     {"name": path.stem, "checksum": hashlib.sha256(text.encode()).hexdigest()},
                 )
-        except duckdb.Error as error:
+        except Exception as error:
+            if path.stem in set(applied_migrations(db)):
+                continue  # another app server on the shared store applied it at the same moment
+            if not isinstance(error, duckdb.Error):
+                raise
             raise MigrationError(
                 f"migration {path.name} failed and was not applied: {error}"
             ) from error

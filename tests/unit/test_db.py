@@ -35,6 +35,23 @@ def test_a_failed_migration_leaves_the_database_as_it_was(tmp_path) -> None:
     assert applied_migrations(database) == ["001_good"]
 
 
+def test_a_migration_another_server_applied_meanwhile_is_skipped(db: Database, monkeypatch) -> None:
+    # two app servers on the shared store start together: both find 014 missing, the other
+    # one applies it first, so this one's attempt fails (the table exists) - and it starts
+    from dashboard import db as databases
+
+    names = [path.stem for path in migration_files()]
+    looks = []
+
+    def read_before_the_other_committed(database):
+        looks.append(1)
+        return names[:-1] if len(looks) == 1 else names
+
+    monkeypatch.setattr(databases, "applied_migrations", read_before_the_other_committed)
+    assert migrate(db) == []
+    assert len(looks) == 2
+
+
 def test_a_failed_write_changes_nothing(db: Database) -> None:
     with db.transaction() as cur:
         cur.execute("insert into segments (segment_name) values ('SMB')")

@@ -175,9 +175,13 @@ def test_rules_propose_moves_and_skip_pinned_accounts(story) -> None:
 
 
 def test_a_rule_is_created_edited_and_applied(story) -> None:
+    # rules that move accounts out of the territory they sit in (CA to Germany, DE to
+    # California), so that each rule proposes a move
     with story.transaction() as cur:
         first = territory.save_rule(
-            cur, ADMIN, territory.Rule(territory_id=4, match_state="ca", note="west coast")
+            cur,
+            ADMIN,
+            territory.Rule(territory_id=4, match_state="ca", note="every CA account to Germany"),
         )
         second = territory.save_rule(
             cur, ADMIN, territory.Rule(territory_id=3, match_country="DE", min_employees=1000)
