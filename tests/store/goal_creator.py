@@ -14,7 +14,6 @@ created, or the message the save was refused with.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import sys
@@ -23,7 +22,7 @@ from pathlib import Path
 from dashboard import goals
 from dashboard.db import open_database
 from dashboard.errors import DomainError
-from tests.store.importer import meet
+from tests.store.peers import meet, peer_arguments, refused
 from tests.unit.test_import_support import ADMIN
 
 
@@ -36,15 +35,7 @@ def round_goal(round_number: int) -> tuple[str, int | None, goals.GoalPeriod]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--url", required=True)
-    parser.add_argument("--folder", required=True)
-    parser.add_argument("--name", required=True)
-    parser.add_argument("--index", type=int, required=True)
-    parser.add_argument("--peers", type=int, default=2)
-    parser.add_argument("--rounds", type=int, default=1)
-    parser.add_argument("--race", choices=("start", "checked"), default="start")
-    args = parser.parse_args()
+    args = peer_arguments(race=True).parse_args()
     folder = Path(args.folder)
     db = open_database(args.url)
     round_number = 0
@@ -69,9 +60,7 @@ def main() -> int:
                 change = goals.set_goal(cur, ADMIN, kind, scope_id, period, "bookings", target)
             outcome["goal_id"] = change.goal_id
         except DomainError as error:
-            outcome["refused"] = str(error)
-            outcome["error"] = type(error).__name__
-            outcome["by_database"] = isinstance(error.__cause__, goals.GoalTaken)
+            refused(outcome, error, goals.GoalTaken)
         print(json.dumps(outcome), flush=True)
     db.close()
     return 0

@@ -14,7 +14,6 @@ saved or the message it was refused with.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from decimal import Decimal
@@ -23,19 +22,13 @@ from pathlib import Path
 from dashboard import goals
 from dashboard.db import open_database
 from dashboard.errors import DomainError
-from tests.store.importer import meet
+from tests.store.peers import meet, peer_arguments, refused
 from tests.unit.test_import_support import ADMIN
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--url", required=True)
-    parser.add_argument("--folder", required=True)
-    parser.add_argument("--name", required=True)
-    parser.add_argument("--index", type=int, required=True)
-    parser.add_argument("--peers", type=int, default=2)
+    parser = peer_arguments()
     parser.add_argument("--goals", required=True)
-    parser.add_argument("--rounds", type=int, default=1)
     args = parser.parse_args()
     folder = Path(args.folder)
     goal_ids = [int(part) for part in args.goals.split(",")]
@@ -60,8 +53,7 @@ def main() -> int:
                 change = goals.edit_goal(cur, ADMIN, goal_id, target, opened.version)
             attempt["version"] = change.version
         except DomainError as error:
-            attempt["refused"] = str(error)
-            attempt["error"] = type(error).__name__
+            refused(attempt, error)
         print(json.dumps(attempt), flush=True)
     db.close()
     return 0

@@ -13,39 +13,19 @@ per round: the batch loaded, or the message the load was refused with.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
-import time
 from pathlib import Path
 
 from dashboard.db import open_database
 from dashboard.errors import DomainError
 from dashboard.importing import loading, planning
+from tests.store.peers import meet, peer_arguments, refused
 from tests.unit.test_import_support import ANALYST
-
-WAIT_SECONDS = 120.0
-
-
-def meet(folder: Path, point: str, name: str, peers: int) -> None:
-    """Wait until every one of `peers` processes has reached this point (a file each)."""
-    (folder / f"{point}.{name}").touch()
-    deadline = time.monotonic() + WAIT_SECONDS
-    while len(list(folder.glob(f"{point}.*"))) < peers:
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"the other processes never reached {point}")
-        time.sleep(0.005)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--url", required=True)
-    parser.add_argument("--folder", required=True)
-    parser.add_argument("--name", required=True)
-    parser.add_argument("--peers", type=int, default=2)
-    parser.add_argument("--rounds", type=int, default=1)
-    parser.add_argument("--race", choices=("start", "checked"), default="start")
-    args = parser.parse_args()
+    args = peer_arguments(race=True).parse_args()
     folder = Path(args.folder)
     db = open_database(args.url)
     round_number = 0
@@ -68,9 +48,7 @@ def main() -> int:
             results = planning.load(db, ANALYST, plans)
             outcome["batch_id"] = results[0].batch_id
         except DomainError as error:
-            outcome["refused"] = str(error)
-            outcome["error"] = type(error).__name__
-            outcome["by_database"] = isinstance(error.__cause__, loading._ClaimTaken)
+            refused(outcome, error, loading._ClaimTaken)
         print(json.dumps(outcome), flush=True)
     db.close()
     return 0
