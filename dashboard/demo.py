@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
 
-from dashboard import auth, funnel, sql
+from dashboard import Progress, auth, funnel, sql
 from dashboard.compensation import build_demo_compensation
 from dashboard.db import Database
 from dashboard.errors import ValidationError
@@ -253,9 +252,6 @@ class DemoSummary:
     reps: int
     as_of: dt.date
     seed: int
-
-
-Progress = Callable[[float, str], None]
 
 
 def _org_frames(seed: int) -> dict[str, pd.DataFrame]:

@@ -270,10 +270,18 @@ if viewer.role in ("admin", "executive"):
             type="primary",
             key="compensation_close",
         ):
+            bar = st.progress(0.0, text=f"Closing {next_to_close.label}…")
             try:
                 with db.transaction() as cur:
-                    result = comp.close_period(cur, viewer, next_to_close, today)
+                    result = comp.close_period(
+                        cur,
+                        viewer,
+                        next_to_close,
+                        today,
+                        progress=lambda fraction, message: bar.progress(fraction, text=message),
+                    )
             except DomainError as error:
+                bar.empty()
                 st.error(str(error))
             else:
                 loaders.clear_caches()

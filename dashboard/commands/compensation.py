@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from dashboard import sql
-from dashboard.commands.common import CLI_VIEWER, add_db, iso_date
+from dashboard.commands.common import CLI_VIEWER, add_db, iso_date, print_progress
 from dashboard.compensation.common import parse_quarter, quarter_of
 from dashboard.compensation.payroll import build_payroll, payroll_csv, payroll_xlsx
 from dashboard.compensation.plans import assign_plan, describe_terms, list_plans, load_terms
@@ -177,7 +177,9 @@ def run_statement(args: argparse.Namespace, db: Database) -> int:
 
 def run_close(args: argparse.Namespace, db: Database) -> int:
     with db.transaction() as cur:
-        result = close_period(cur, CLI_VIEWER, args.quarter, today=args.as_of)
+        result = close_period(
+            cur, CLI_VIEWER, args.quarter, today=args.as_of, progress=print_progress
+        )
     print(
         _json(
             {"quarter": result.period.label, "statements": result.statements, "total": result.total}

@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from dashboard import sql
+from dashboard import Progress, sql
 from dashboard.auth import Viewer
 from dashboard.compensation.common import (
     CLOSE_ROLES,
@@ -663,7 +663,11 @@ def get_statement(
 
 
 def close_period(
-    cur: duckdb.DuckDBPyConnection, viewer: Viewer, period: Period, today: dt.date | None = None
+    cur: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    period: Period,
+    today: dt.date | None = None,
+    progress: Progress | None = None,
 ) -> CloseResult:
     """Freeze every statement of a quarter that has ended; quarters close in order."""
     require_role(viewer, CLOSE_ROLES, "close compensation periods")
@@ -685,7 +689,10 @@ def close_period(
             if period.start > expected.start
             else f"{period.label} comes before the last closed quarter and has no statements."
         )
+    report = progress or (lambda fraction, message: None)
+    report(0.0, f"Working out the {period.label} statements")
     statements = compute_statements(cur, viewer, period)  # closers see everyone
+    report(0.5, f"Freezing {len(statements)} statements")
     _freeze(cur, viewer, statements)
     total = sum((statement.total for statement in statements), ZERO)
     sql.execute(
@@ -705,6 +712,7 @@ def close_period(
         period.start.isoformat(),
         f"{period.label}: {len(statements)} statements, {format_money(total)}",
     )
+    report(1.0, f"{period.label} closed")
     return CloseResult(period, len(statements), total)
 
 

@@ -15,7 +15,7 @@ import datetime as dt
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
@@ -25,7 +25,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from dashboard import deals, sql
+from dashboard import Progress, deals, sql
 from dashboard.auth import Viewer
 from dashboard.db import Database, next_ids
 from dashboard.errors import DomainError, ValidationError
@@ -46,7 +46,6 @@ from dashboard.importing.values import text_of
 
 BULK_THRESHOLD = 500  # deal files with more rows than this load set-based
 STATUSES = ("new", "updated", "unchanged", "rejected")
-Progress = Callable[[float, str], None]
 
 
 # which tables loaded before may load again: every one (True), none (False), or

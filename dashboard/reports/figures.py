@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from dashboard import metrics, sql
+from dashboard import Progress, metrics, sql
 from dashboard.auth import Viewer
 from dashboard.errors import ValidationError
 from dashboard.reports import model
@@ -41,8 +41,6 @@ PACK_DESCRIPTIONS = {
 REPORTING_CURRENCY = "USD"
 TREND_PERIODS = 5
 TOP_CUSTOMERS = 10
-
-Progress = Callable[[float, str], None]
 
 
 @dataclass(frozen=True)

@@ -135,10 +135,13 @@ def test_a_period_close_killed_at_random_moments_closes_all_statements_or_none(
             "--db", str(path),
         )  # fmt: skip
 
-    before, after, seen = kill_rounds(base, tmp_path, argv_for, crash_rounds, 11, CLOSE_VOLATILE)
+    # counted from the close's first progress line, printed inside its transaction
+    before, after, seen = kill_rounds(
+        base, tmp_path, argv_for, crash_rounds, 11, CLOSE_VOLATILE, "[  0%]"
+    )
     assert after["comp_period_closes"].rows == before["comp_period_closes"].rows + 1
     assert after["comp_statements"].rows > before["comp_statements"].rows
-    assert any(killed for _, killed, _ in seen), seen
+    assert any(killed and which == "before" for _, killed, which in seen), seen
 
 
 def test_the_harness_tells_a_torn_state_apart(base, tmp_path) -> None:

@@ -64,11 +64,16 @@ def test_close_freezes_the_next_quarter_and_refuses_a_running_one(capsys, worksp
     code, _, err = run(capsys, "comp", "close", "--db", path, "--quarter", current)
     assert code == 2
     assert "error:" in err and ("has not ended yet" in err or "close in order" in err)
-    code, out, _ = run(
+    code, out, err = run(
         capsys, "comp", "close", "--db", path, "--quarter", to_close.label, "--as-of", str(TODAY)
     )
     assert code == 0
     assert json.loads(out)["statements"] == 60
+    assert err.splitlines() == [  # progress on stderr, the JSON result alone on stdout
+        f"[  0%] Working out the {to_close.label} statements",
+        "[ 50%] Freezing 60 statements",
+        f"[100%] {to_close.label} closed",
+    ]
     code, out, _ = run(
         capsys, "comp", "statement", "--db", path, "--quarter", to_close.label, "--rep-id", "1"
     )
