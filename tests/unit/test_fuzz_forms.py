@@ -28,6 +28,7 @@ from dashboard.db import Database
 from dashboard.errors import DomainError
 from dashboard.reports import inputs
 from tests.conftest import TODAY, build_small_demo, viewers
+from tests.unit.fuzz_inputs import junk
 
 ROLES = ("admin", "executive", "manager", "rep", "analyst")
 
@@ -35,37 +36,6 @@ FUZZ = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 
-junk = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(min_value=-(2**70), max_value=2**70),
-    st.integers(min_value=-3, max_value=12),
-    st.floats(allow_nan=True, allow_infinity=True),
-    st.decimals(allow_nan=True, allow_infinity=True),
-    st.text(max_size=40),
-    st.dates(),
-    st.datetimes(),
-    st.lists(st.integers(), max_size=2),
-    st.sampled_from(
-        [
-            "",
-            " ",
-            "1e400",
-            "NaN",
-            "-1",
-            "0",
-            "1,000",
-            "$12",
-            "2026-02-30",
-            "2026-06",
-            "2026-06-01",
-            '=HYPERLINK("http://x")',
-            "Robert'); drop table goals;--",
-            "\x00",
-            "9" * 40,
-        ]
-    ),
-)
 short_text = st.one_of(st.text(max_size=60), st.sampled_from(["", " ", "\x00", "x" * 5000]))
 ids = st.integers(min_value=-5, max_value=2**40)
 

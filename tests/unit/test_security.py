@@ -27,6 +27,7 @@ from dashboard.commands.common import CLI_VIEWER
 from dashboard.db import Database, migrate
 from dashboard.errors import DomainError
 from tests.conftest import build_small_demo
+from tests.unit.fuzz_inputs import junk
 
 CODE_FILES = sorted(
     [
@@ -607,35 +608,6 @@ MANAGER = auth.Viewer(3, "m@x.example", "Manager", "manager", team_id=2)
 EXECUTIVE = auth.Viewer(4, "e@x.example", "Exec", "executive")
 ANALYST = auth.Viewer(5, "a@x.example", "Analyst", "analyst")
 
-junk = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(min_value=-(2**70), max_value=2**70),
-    st.integers(min_value=-3, max_value=12),
-    st.floats(allow_nan=True, allow_infinity=True),
-    st.decimals(allow_nan=True, allow_infinity=True),
-    st.text(max_size=40),
-    st.dates(),
-    st.datetimes(),
-    st.lists(st.integers(), max_size=2),
-    st.sampled_from(
-        [
-            "",
-            " ",
-            "1e400",
-            "NaN",
-            "-1",
-            "2026-02-30",
-            "2026-06-30",
-            '=HYPERLINK("http://x")',
-            "Robert'); drop table opportunities;--",
-            "\x00",
-            "9" * 40,
-            "EUR",
-            "hot",
-        ]
-    ),
-)
 field_names = st.sampled_from([*deals.FIELDS, "opportunity_id", "row_version", "created_at"])
 
 
