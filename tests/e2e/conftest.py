@@ -130,3 +130,25 @@ def sign_in(page, url: str, email: str, password: str = "demo") -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def settle(page) -> None:
+    """Wait until the app has finished its current run (the 'Running…' widget is gone)."""
+    page.get_by_test_id("stStatusWidget").wait_for(state="hidden")
+
+
+def choose(page, selectbox, option: str, attempts: int = 3) -> None:
+    """Pick `option` in a selectbox; a rerun that lands while the list is open closes it,
+    so open the list again until the option can be clicked."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(attempts):
+        settle(page)
+        selectbox.click()
+        try:
+            page.get_by_role("option", name=option).click(timeout=10_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == attempts - 1:
+                raise
+            page.keyboard.press("Escape")

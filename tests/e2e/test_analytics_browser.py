@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import choose, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -63,9 +63,7 @@ def test_drill_down_to_the_deals_behind_a_waterfall_step(page, server) -> None:
     open_page(page, "Funnel")
     page.get_by_text("Reconciles exactly").wait_for(timeout=60_000)
     page.get_by_text("Waterfall step", exact=True).click()
-    step = page.get_by_test_id("stSelectbox").filter(has_text="Step")
-    step.click()
-    page.get_by_role("option", name="- Won").click()
+    choose(page, page.get_by_test_id("stSelectbox").filter(has_text="Step"), "- Won")
     # the table follows the choice once the app has rerun; download until it has
     for _ in range(10):
         page.wait_for_timeout(1000)

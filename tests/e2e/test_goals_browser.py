@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import settle, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -19,7 +19,7 @@ def test_editing_a_child_target_shows_that_the_split_does_not_add_up(page, serve
     page.set_default_timeout(90_000)  # the Overview and Goals pages query a whole workspace
     sign_in(page, server, "manager@demo.local")
     page.get_by_role("heading", name="Overview").wait_for()
-    page.get_by_test_id("stStatusWidget").wait_for(state="hidden")
+    settle(page)
     page.get_by_test_id("stSidebarNav").get_by_text("Goals").click()
     page.get_by_role("heading", name="Goals", level=1).wait_for()
     page.locator(".js-plotly-plot").first.wait_for()  # the attainment chart
@@ -29,7 +29,7 @@ def test_editing_a_child_target_shows_that_the_split_does_not_add_up(page, serve
     editor = page.get_by_test_id("stDataFrame").filter(has=page.locator("canvas")).nth(1)
     warning = page.get_by_test_id("stAlertContentWarning").filter(has_text="Does not add up")
     for _ in range(3):  # a rerun that lands mid-edit redraws the grid; then edit again
-        page.get_by_test_id("stStatusWidget").wait_for(state="hidden")
+        settle(page)
         editor.scroll_into_view_if_needed()
         editor.dblclick(position={"x": TARGET_COLUMN_X, "y": HEADER_HEIGHT + HEADER_HEIGHT // 2})
         cell = page.locator(".gdg-input")
