@@ -18,7 +18,7 @@ import pandas as pd
 from dashboard import funnel, metrics, sql
 from dashboard.auth import Viewer
 from dashboard.errors import PermissionDenied, ValidationError
-from dashboard.metrics import DealFilter, Period, add_months, scoped_params
+from dashboard.metrics import DealFilter, Period, add_months, analytics_params
 
 NO_FILTERS = DealFilter()  # the default: no page filters
 
@@ -89,7 +89,7 @@ def load_forecast(
     _require_viewer(viewer)
     _bounded(period)
     now = now or dt.datetime.now()
-    params = scoped_params(viewer, filters)
+    params = analytics_params(cur, viewer, filters)
     frame = sql.fetch_df(cur, "forecast/summarise_forecast", **params, **period.params())
     history_start, history_end = _history_window(now)
     projected = sql.fetch_df(
@@ -156,7 +156,7 @@ def load_stage_rates(
     frame = sql.fetch_df(
         cur,
         "forecast/summarise_stage_rates",
-        **scoped_params(viewer, filters),
+        **analytics_params(cur, viewer, filters),
         history_start=history_start,
         history_end=history_end,
     )
@@ -255,7 +255,7 @@ def submit_forecast(
     figures = sql.fetch_df(
         cur,
         "forecast/summarise_forecast",
-        **scoped_params(scope.viewer(), DealFilter()),
+        **analytics_params(cur, scope.viewer(), DealFilter()),
         **period.params(),
     )
     total = figures[figures["unit_level"] == "total"]
@@ -342,7 +342,7 @@ def load_history(
     the latest submission for the viewer's scope, and each forecast's accuracy."""
     _require_viewer(viewer)
     periods = list(reversed(metrics.quarters_back(today, quarters + 1)))
-    params = scoped_params(viewer, filters)
+    params = analytics_params(cur, viewer, filters)
     bookings = sql.fetch_df(
         cur,
         "forecast/summarise_bookings_by_quarter",
@@ -608,7 +608,7 @@ def explain_gap(
     dimensions = sql.fetch_df(
         cur,
         "forecast/summarise_gap_dimensions",
-        **scoped_params(viewer, filters),
+        **analytics_params(cur, viewer, filters),
         **period.params(),
         base_start=_midnight(base.start),
         base_end=_midnight(base.end),
@@ -644,7 +644,10 @@ def explain_gap(
         )
     stages = funnel.load_funnel(cur, viewer, period, filters, cohort="closed", compare=base)
     fulfilment = sql.fetch_df(
-        cur, "forecast/summarise_fulfilment", **scoped_params(viewer, filters), **period.params()
+        cur,
+        "forecast/summarise_fulfilment",
+        **analytics_params(cur, viewer, filters),
+        **period.params(),
     )
     for column in ("order_value", "return_amount"):
         fulfilment[column] = fulfilment[column].astype(float)
@@ -667,7 +670,10 @@ def load_what_works(
     _require_viewer(viewer)
     _bounded(period)
     frame = sql.fetch_df(
-        cur, "forecast/summarise_what_works", **scoped_params(viewer, filters), **period.params()
+        cur,
+        "forecast/summarise_what_works",
+        **analytics_params(cur, viewer, filters),
+        **period.params(),
     )
     for column in ("win_rate", "win_rate_value", "avg_won_amount", "cycle_days_median"):
         frame[column] = frame[column].astype(float)
@@ -686,7 +692,7 @@ def load_activity_conversion(
     frame = sql.fetch_df(
         cur,
         "forecast/summarise_activity_conversion",
-        **scoped_params(viewer, filters),
+        **analytics_params(cur, viewer, filters),
         **period.params(),
     )
     for column in ("win_rate", "baseline_win_rate"):

@@ -23,7 +23,7 @@ import pandas as pd
 from dashboard import sql
 from dashboard.auth import Viewer
 from dashboard.errors import ValidationError
-from dashboard.metrics import METRIC_DEFINITIONS, DealFilter, Period, scoped_params
+from dashboard.metrics import METRIC_DEFINITIONS, DealFilter, Period, analytics_params
 
 NO_FILTERS = DealFilter()  # the default: no page filters
 
@@ -232,7 +232,7 @@ def load_funnel(
     frame = sql.fetch_df(
         cur,
         "funnel/summarise_funnel",
-        **scoped_params(viewer, filters),
+        **analytics_params(cur, viewer, filters),
         slice_by=slice_by,
         cohort=cohort,
         **_compare_params(period, compare),
@@ -259,7 +259,7 @@ def load_outcomes(
     frame = sql.fetch_df(
         cur,
         "funnel/summarise_outcomes",
-        **scoped_params(viewer, filters),
+        **analytics_params(cur, viewer, filters),
         slice_by=slice_by,
         **params,
         open_at=period_end_or_now(period, now),
@@ -301,7 +301,7 @@ def list_funnel_deals(
     return sql.fetch_df(
         cur,
         "funnel/list_funnel_deals",
-        **scoped_params(viewer, filters),
+        **analytics_params(cur, viewer, filters),
         slice_by=slice_by,
         slice_key=slice_key,
         cohort=cohort,
@@ -330,7 +330,7 @@ def load_time_in_stage(
     frame = sql.fetch_df(
         cur,
         "funnel/summarise_time_in_stage",
-        **scoped_params(viewer, filters),
+        **analytics_params(cur, viewer, filters),
         **period.params(),
         now=now,
     )
@@ -354,7 +354,7 @@ def list_stage_stays(
     return sql.fetch_df(
         cur,
         "funnel/list_stage_stays",
-        **scoped_params(viewer, filters),
+        **analytics_params(cur, viewer, filters),
         **period.params(),
         stage_id=stage_id,
         state=state,
@@ -376,7 +376,7 @@ def load_pipeline_as_of(
     frame = sql.fetch_df(
         cur,
         "funnel/summarise_pipeline_as_of",
-        **scoped_params(viewer, filters),
+        **analytics_params(cur, viewer, filters),
         at=_midnight(day + dt.timedelta(days=1)),
     )
     for column in ("amount", "weighted_amount"):
@@ -396,7 +396,7 @@ def list_pipeline_as_of(
     return sql.fetch_df(
         cur,
         "funnel/list_pipeline_as_of",
-        **scoped_params(viewer, filters),
+        **analytics_params(cur, viewer, filters),
         at=_midnight(day + dt.timedelta(days=1)),
         stage_id=stage_id,
         limit=limit,
@@ -404,6 +404,7 @@ def list_pipeline_as_of(
 
 
 def _waterfall_params(
+    cur: duckdb.DuckDBPyConnection,
     viewer: Viewer,
     first_day: dt.date,
     last_day: dt.date,
@@ -415,7 +416,7 @@ def _waterfall_params(
     if window is not None:
         _bounded(window, "close window")
     return {
-        **scoped_params(viewer, filters),
+        **analytics_params(cur, viewer, filters),
         "from_at": _midnight(first_day),
         "to_at": _midnight(last_day + dt.timedelta(days=1)),
         "window_start": window.start if window else None,
@@ -437,7 +438,7 @@ def load_waterfall(
     frame = sql.fetch_df(
         cur,
         "funnel/summarise_waterfall",
-        **_waterfall_params(viewer, first_day, last_day, window, filters),
+        **_waterfall_params(cur, viewer, first_day, last_day, window, filters),
     )
     frame["label"] = frame["step"].map(WATERFALL_STEPS)
     return frame
@@ -468,7 +469,7 @@ def list_waterfall_deals(
     return sql.fetch_df(
         cur,
         "funnel/list_waterfall_deals",
-        **_waterfall_params(viewer, first_day, last_day, window, filters),
+        **_waterfall_params(cur, viewer, first_day, last_day, window, filters),
         step=step,
         limit=limit,
     )

@@ -130,6 +130,26 @@ def scoped_params(viewer: Viewer, filters: DealFilter) -> dict[str, Any]:
     return {**viewer.scope_params(), **filters.params()}
 
 
+def analytics_params(
+    cur: duckdb.DuckDBPyConnection, viewer: Viewer, filters: DealFilter
+) -> dict[str, Any]:
+    """Bound parameters of the analytics queries (the analytics_* macros of 015_scope_lists):
+    the reps whose deals the viewer may see under the team filter as a list, None when that is
+    every rep (an unfiltered admin or executive: the queries then test nothing per row), and
+    the territory and product filters."""
+    rep_ids = None
+    if viewer.scope_kind != "all" or filters.team_id is not None:
+        rows = sql.fetch_all(
+            cur, "overview/list_scope_rep_ids", **viewer.scope_params(), team_id=filters.team_id
+        )
+        rep_ids = [row["rep_id"] for row in rows]
+    return {
+        "rep_ids": rep_ids,
+        "territory_id": filters.territory_id,
+        "product_id": filters.product_id,
+    }
+
+
 def _number(value: Any) -> float | int | None:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return None

@@ -23,7 +23,7 @@ from dashboard import deals, sql
 from dashboard.auth import Viewer
 from dashboard.db import next_ids
 from dashboard.errors import PermissionDenied, ValidationError
-from dashboard.metrics import DealFilter, Period, add_months, scoped_params
+from dashboard.metrics import DealFilter, Period, add_months, analytics_params
 
 NO_FILTERS = DealFilter()  # the default: no page filters
 
@@ -96,14 +96,11 @@ def load_territories(
     _bounded(period)
     today = today or dt.date.today()
     potential_start, _ = potential_window(period)
-    params = scoped_params(viewer, filters)
+    params = analytics_params(cur, viewer, filters)
     frame = sql.fetch_df(
         cur,
         "territory/summarise_territories",
-        scope_kind=params["scope_kind"],
-        scope_rep_id=params["scope_rep_id"],
-        scope_team_id=params["scope_team_id"],
-        team_id=params["team_id"],
+        rep_ids=params["rep_ids"],
         product_id=params["product_id"],
         root_territory_id=params["territory_id"],
         potential_start=potential_start,
@@ -167,7 +164,7 @@ def load_rep_workload(
     _require_viewer(viewer)
     _bounded(period)
     potential_start, _ = potential_window(period)
-    params = scoped_params(viewer, filters)
+    params = analytics_params(cur, viewer, filters)
     params.pop("product_id")
     frame = sql.fetch_df(
         cur,
@@ -194,7 +191,7 @@ def list_territory_deals(
     _require_viewer(viewer)
     if kind not in DEAL_KINDS:
         raise ValidationError(f"unknown deal list {kind!r}")
-    params = {**scoped_params(viewer, filters), "territory_id": territory_id}
+    params = {**analytics_params(cur, viewer, filters), "territory_id": territory_id}
     return sql.fetch_df(
         cur,
         "territory/list_territory_deals",

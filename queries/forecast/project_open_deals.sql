@@ -11,7 +11,7 @@ with history as (
     -- counted per furthest stage reached and outcome
     select facts.furthest_stage_order, stages.is_won, count(*) as deals
     from analytics_facts(
-        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
+        $rep_ids, $territory_id, $product_id
     ) as facts
     inner join stages on stages.stage_id = facts.stage_id
     where (stages.is_won or stages.is_lost)
@@ -38,7 +38,7 @@ stage_rates as (
 stage_cycles as (
     select stage_id, median_days_to_win as days_to_win
     from win_cycle_medians(
-        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id,
+        $rep_ids, $territory_id, $product_id,
         $history_start, $history_end
     )
 ),
@@ -55,7 +55,7 @@ open_now as (
             )::interval
         ) as expected_win_at
     from analytics_spans(
-        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
+        $rep_ids, $territory_id, $product_id
     ) as spans
     inner join open_stages on open_stages.stage_id = spans.stage_id
     left join stage_rates on stage_rates.stage_id = spans.stage_id

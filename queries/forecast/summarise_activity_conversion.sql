@@ -5,7 +5,7 @@
 with closed as (
     select deals.opportunity_id, stages.is_won
     from analytics_deals(
-        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
+        $rep_ids, $territory_id, $product_id
     ) as deals
     inner join stages on stages.stage_id = deals.stage_id
     where (stages.is_won or stages.is_lost)

@@ -7,7 +7,7 @@ with won_days as (
         count(*) as won,
         sum(deals.amount_rc) as bookings
     from analytics_facts(
-        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
+        $rep_ids, $territory_id, $product_id
     ) as deals
     inner join stages on stages.stage_id = deals.stage_id
     where stages.is_won and deals.closed_at >= $start and deals.closed_at < $end

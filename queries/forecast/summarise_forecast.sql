@@ -1,6 +1,6 @@
 -- The forecast for [$start, $end) per rep, per team and in total (unit_level 'rep' | 'team' |
--- 'total'), for the deals the viewer may see (scope $scope_kind, $scope_rep_id,
--- $scope_team_id; filters $team_id, $territory_id, $product_id): bookings and won deals closed
+-- 'total'), for the deals the viewer may see (the reps in
+-- $rep_ids, null = every rep; filters $territory_id, $product_id): bookings and won deals closed
 -- in the period; open deals expected to close in it by forecast category (pipeline, best
 -- case, commit), their amount and weighted amount (amount x probability); and the unit's
 -- bookings goal for the period (rep and team goals; none for the total here).
@@ -14,7 +14,7 @@ with deals as (
         facts.forecast_category,
         true as is_won
     from analytics_facts(
-        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
+        $rep_ids, $territory_id, $product_id
     ) as facts
     inner join stages on stages.stage_id = facts.stage_id
     where stages.is_won and facts.closed_at >= $start and facts.closed_at < $end
@@ -26,7 +26,7 @@ with deals as (
         facts.forecast_category,
         false as is_won
     from analytics_facts(
-        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
+        $rep_ids, $territory_id, $product_id
     ) as facts
     inner join stages on stages.stage_id = facts.stage_id
     where not stages.is_won and not stages.is_lost

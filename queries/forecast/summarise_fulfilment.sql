@@ -8,7 +8,7 @@ with orders_in as (
         deals.product_id
     from orders
     inner join analytics_facts(
-        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
+        $rep_ids, $territory_id, $product_id
     ) as deals on deals.opportunity_id = orders.opportunity_id
     where orders.order_date >= cast($start as date) and orders.order_date < cast($end as date)
         and orders.order_status <> 'cancelled'

@@ -8,14 +8,14 @@ with won_facts as (
     -- deal_facts (in closing order)
     select 1 as period_no, facts.*
     from analytics_facts(
-        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
+        $rep_ids, $territory_id, $product_id
     ) as facts
     inner join stages on stages.stage_id = facts.stage_id
     where stages.is_won and facts.closed_at >= $start and facts.closed_at < $end
     union all
     select 2 as period_no, facts.*
     from analytics_facts(
-        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
+        $rep_ids, $territory_id, $product_id
     ) as facts
     inner join stages on stages.stage_id = facts.stage_id
     where stages.is_won

@@ -8,7 +8,7 @@ select
     coalesce(sum(amount_rc) filter (where forecast_category = 'commit'), 0) as commit_amount,
     coalesce(sum(amount_rc) filter (where forecast_category = 'best_case'), 0) as best_case_amount
 from analytics_spans(
-    $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
+    $rep_ids, $territory_id, $product_id
 )
 where valid_from < $at and valid_to >= $at
     and expected_close_date >= $due_start and expected_close_date < $due_end

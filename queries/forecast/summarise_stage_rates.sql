@@ -12,7 +12,7 @@ with history as (
         count(*) as deals,
         sum(facts.amount_rc) as amount
     from analytics_facts(
-        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
+        $rep_ids, $territory_id, $product_id
     ) as facts
     inner join stages on stages.stage_id = facts.stage_id
     where (stages.is_won or stages.is_lost)
@@ -23,7 +23,7 @@ with history as (
 cycles as (
     select stage_id, median_days_to_win
     from win_cycle_medians(
-        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id,
+        $rep_ids, $territory_id, $product_id,
         $history_start, $history_end
     )
 )

@@ -9,7 +9,7 @@ with closed as (
         stages.is_won,
         date_diff('day', deals.created_at::date, deals.closed_at::date) as cycle_days
     from analytics_facts(
-        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
+        $rep_ids, $territory_id, $product_id
     ) as deals
     inner join stages on stages.stage_id = deals.stage_id
     where (stages.is_won or stages.is_lost)

@@ -9,7 +9,7 @@ with deals as (
         deal_stage.is_won,
         deal_stage.is_lost
     from analytics_deals(
-        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
+        $rep_ids, $territory_id, $product_id
     ) as deals
     inner join stages as deal_stage on deal_stage.stage_id = deals.stage_id
     where case when $cohort = 'closed' then deals.closed_at else deals.created_at end >= $start

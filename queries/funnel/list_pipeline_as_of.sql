@@ -5,7 +5,7 @@ with open_then as (
     select spans.opportunity_id, spans.stage_id, spans.amount_rc, spans.probability,
         spans.expected_close_date, spans.forecast_category, spans.stage_entered_at
     from analytics_spans(
-        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
+        $rep_ids, $territory_id, $product_id
     ) as spans
     inner join stages on stages.stage_id = spans.stage_id
     where spans.valid_from < $at and spans.valid_to >= $at

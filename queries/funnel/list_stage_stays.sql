@@ -12,7 +12,7 @@ with stays as (
             - entered_at
         ) / 86400.0 as days_in_stage
     from analytics_stays(
-        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
+        $rep_ids, $territory_id, $product_id
     )
     where stage_id = $stage_id
         and case $state

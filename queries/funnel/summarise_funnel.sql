@@ -5,7 +5,7 @@
 -- counts as passed) and their amount; those that reached the next stage (won, for the last
 -- one) and the conversion; the drop-off: lost at the stage, or still open at it.
 -- $slice_by: none, owner, team, territory, product, source, rating, cohort (created month).
--- Scope ($scope_kind, $scope_rep_id, $scope_team_id) and filters ($team_id, $territory_id,
+-- The reps the viewer may see ($rep_ids, null = every rep) and the filters ($territory_id,
 -- $product_id) as analytics_deals, over deal_facts.
 with cohorts as (
     -- the period's cohort, then the comparison's: each range reads only its row groups of
@@ -22,7 +22,7 @@ with cohorts as (
         stage_id,
         amount_rc
     from analytics_facts(
-        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
+        $rep_ids, $territory_id, $product_id
     )
     where case when $cohort = 'closed' then closed_at else created_at end >= $start
         and case when $cohort = 'closed' then closed_at else created_at end < $end
@@ -39,7 +39,7 @@ with cohorts as (
         stage_id,
         amount_rc
     from analytics_facts(
-        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
+        $rep_ids, $territory_id, $product_id
     )
     where case when $cohort = 'closed' then closed_at else created_at end >= $compare_start
         and case when $cohort = 'closed' then closed_at else created_at end < $compare_end

@@ -9,13 +9,13 @@ with closed as (
     -- of deal_facts (kept in closing order)
     select 1 as period_no, facts.*
     from analytics_facts(
-        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
+        $rep_ids, $territory_id, $product_id
     ) as facts
     where facts.closed_at >= $start and facts.closed_at < $end
     union all
     select 2 as period_no, facts.*
     from analytics_facts(
-        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
+        $rep_ids, $territory_id, $product_id
     ) as facts
     where facts.closed_at >= $compare_start and facts.closed_at < $compare_end
         and not (facts.closed_at >= $start and facts.closed_at < $end)
@@ -50,14 +50,14 @@ spans as (
     select 1 as period_no, valid_from, valid_to, stage_id, amount_rc, owner_rep_id,
         territory_id, product_id, lead_source, lead_rating, created_at
     from analytics_spans(
-        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
+        $rep_ids, $territory_id, $product_id
     )
     where valid_from < $open_at and valid_to >= $open_at
     union all
     select 2 as period_no, valid_from, valid_to, stage_id, amount_rc, owner_rep_id,
         territory_id, product_id, lead_source, lead_rating, created_at
     from analytics_spans(
-        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
+        $rep_ids, $territory_id, $product_id
     )
     where valid_from < $compare_open_at and valid_to >= $compare_open_at
 ),

@@ -4,7 +4,7 @@
 with open_then as (
     select stage_id, amount_rc, probability
     from analytics_spans(
-        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
+        $rep_ids, $territory_id, $product_id
     )
     where valid_from < $at and valid_to >= $at
 ),

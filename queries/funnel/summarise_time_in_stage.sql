@@ -12,7 +12,7 @@ with completed as (
         false as is_current,
         epoch_us(left_at) - epoch_us(entered_at) as micros
     from analytics_stays(
-        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
+        $rep_ids, $territory_id, $product_id
     )
     where left_at >= $start and left_at < $end
 ),
@@ -24,7 +24,7 @@ current_stays as (
         true as is_current,
         epoch_us($now::timestamp) - epoch_us(entered_at) as micros
     from analytics_stays(
-        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
+        $rep_ids, $territory_id, $product_id
     )
     where left_at = 'infinity'::timestamp and entered_at <= $now
 ),

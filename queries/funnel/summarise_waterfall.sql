@@ -7,7 +7,7 @@
 with moves as (
     select *
     from waterfall_moves(
-        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id,
+        $rep_ids, $territory_id, $product_id,
         $from_at, $to_at, $window_start, $window_end
     )
 ),

@@ -1,10 +1,10 @@
 -- The deals behind a territory figure, in the territory subtree $territory_id: $kind 'won' /
--- 'lost' (closed in [$start, $end)) or 'open' (open now); scope and the $team_id /
--- $product_id filters as analytics_deals; largest first, at most $limit rows.
+-- 'lost' (closed in [$start, $end)) or 'open' (open now); the reps in $rep_ids and
+-- the $product_id filter as analytics_deals; largest first, at most $limit rows.
 with deals as (
     select deals.*
     from analytics_deals(
-        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, $product_id
+        $rep_ids, $territory_id, $product_id
     ) as deals
     inner join stages on stages.stage_id = deals.stage_id
     where case $kind

@@ -1,11 +1,11 @@
--- Workload per rep the viewer may see (scope $scope_kind, $scope_rep_id, $scope_team_id;
--- team filter $team_id) within the territory subtree $territory_id (null = everywhere):
+-- Workload per rep the viewer may see under the team filter ($rep_ids, null = every rep)
+-- within the territory subtree $territory_id (null = everywhere):
 -- team, home territory, accounts owned there and the territories they lie in, open deals and
 -- open pipeline now, potential (the accounts' bookings in [$potential_start, $start)), the
 -- rep's bookings goal and bookings in [$start, $end), attainment, and balance indexes: the
 -- rep's potential and open deals over the average of the reps of the same team (1 = even).
 with visible as (
-    select rep_id from analytics_reps($scope_kind, $scope_rep_id, $scope_team_id, $team_id)
+    select rep_id from analytics_reps($rep_ids)
 ),
 
 potential_won as (
@@ -44,7 +44,7 @@ rep_potential as (
 closed_deals as (
     select facts.owner_rep_id, facts.amount_rc
     from analytics_facts(
-        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, null
+        $rep_ids, $territory_id, null
     ) as facts
     inner join stages on stages.stage_id = facts.stage_id
     where stages.is_won and facts.closed_at >= $start and facts.closed_at < $end
@@ -53,7 +53,7 @@ closed_deals as (
 open_deals as (
     select facts.owner_rep_id, facts.amount_rc
     from analytics_facts(
-        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, null
+        $rep_ids, $territory_id, null
     ) as facts
     inner join stages on stages.stage_id = facts.stage_id
     where not stages.is_won and not stages.is_lost
@@ -63,7 +63,7 @@ dealing_reps as (
     -- every rep with a deal in view (of any state or date): one narrow column to read
     select distinct facts.owner_rep_id as rep_id
     from analytics_facts(
-        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, $territory_id, null
+        $rep_ids, $territory_id, null
     ) as facts
 ),
 

@@ -6,14 +6,14 @@
 -- territory now; the territory's own bookings goal for the period (goals with scope
 -- 'territory') and the company goal with the territory's share of the company's potential,
 -- which derive a goal where none is set. Deals and accounts are limited to the viewer's
--- scope ($scope_kind, $scope_rep_id, $scope_team_id) and the $team_id / $product_id filters;
+-- reps ($rep_ids: the scope under the team filter, null = every rep) and the $product_id filter;
 -- the potential share is the company's (a plan figure, the same for every viewer).
 with closed_deals as (
     -- deals closed in the period: deal_facts is kept in closing order, so this reads the
     -- period's row groups only
     select facts.territory_id, facts.amount_rc, stages.is_won, stages.is_lost
     from analytics_facts(
-        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, null, $product_id
+        $rep_ids, null, $product_id
     ) as facts
     inner join stages on stages.stage_id = facts.stage_id
     where facts.closed_at >= $start and facts.closed_at < $end
@@ -23,7 +23,7 @@ with closed_deals as (
 open_deals as (
     select facts.territory_id, facts.amount_rc, facts.probability
     from analytics_facts(
-        $scope_kind, $scope_rep_id, $scope_team_id, $team_id, null, $product_id
+        $rep_ids, null, $product_id
     ) as facts
     inner join stages on stages.stage_id = facts.stage_id
     where not stages.is_won and not stages.is_lost
@@ -83,7 +83,7 @@ account_owners as (
         accounts.owner_rep_id,
         count(*) as accounts,
         accounts.owner_rep_id in (
-            select rep_id from analytics_reps($scope_kind, $scope_rep_id, $scope_team_id, $team_id)
+            select rep_id from analytics_reps($rep_ids)
         ) as is_visible
     from accounts
     group by accounts.territory_id, accounts.owner_rep_id

@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 SAMPLES: dict[str, object] = {
+    "rep_ids": [1, 2],  # the reps a viewer may see (None = every rep)
     "through_event_id": 0,
     "events_seen": 0,
     "deals_seen": 0,

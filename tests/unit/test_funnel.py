@@ -125,6 +125,19 @@ def test_a_rep_sees_only_their_own_funnel(cur) -> None:
     assert set(manager["slice_key"]) == {"Ann"}
 
 
+def test_the_analytics_scope_is_every_rep_only_for_an_unfiltered_admin(cur) -> None:
+    def reps(viewer, filters=funnel.NO_FILTERS):
+        return metrics.analytics_params(cur, viewer, filters)["rep_ids"]
+
+    assert reps(ADMIN) is None  # no test per row
+    assert reps(ADMIN, DealFilter(team_id=3)) == [2]
+    assert reps(MANAGER_A) == [1]
+    assert reps(MANAGER_A, DealFilter(team_id=3)) == []  # another team: nothing
+    assert reps(REP_BOB) == [2]
+    nobody = by_stage(funnel.load_funnel(cur, MANAGER_A, Q1, DealFilter(team_id=3)))
+    assert nobody["reached"].sum() == 0
+
+
 def test_filters_narrow_the_funnel(cur) -> None:
     germany = by_stage(funnel.load_funnel(cur, ADMIN, Q1, DealFilter(territory_id=4)))
     assert germany.loc[1, "reached"] == 2
