@@ -952,8 +952,8 @@ def _goal_total(
 
 def _projection(tables: Tables, period: Period, now: dt.datetime) -> pd.DataFrame:
     """project_open_deals: per rep (and 'total'), the open deals' amount x their stage's win
-    rate, for those expected to win in the period - entered the stage + the median days from
-    it to a win, not before now. Rates: deals closed in the last twelve months by furthest
+    rate, for those expected to win in the period - entered the stage + the median whole days
+    from it to a win, not before now. Rates: deals closed in the last twelve months by furthest
     stage; medians: the stays of the deals won then, rebuilt from the events."""
     deals = tables.scoped_deals()
     history_start, history_end = _history_window(now)
@@ -989,8 +989,8 @@ def _projection(tables: Tables, period: Period, now: dt.datetime) -> pd.DataFram
         & (stay_won_at >= history_start)
         & (stay_won_at < history_end)
     )
-    days = (stay_won_at[cycles] - stays["entered"][cycles]) / 1e6 / 86400.0
-    medians = pd.Series(days).groupby(stays["stage"][cycles]).median()
+    days = np.floor((stay_won_at[cycles] - stays["entered"][cycles]) / 1e6 / 86400.0)
+    medians = pd.Series(days).groupby(stays["stage"][cycles]).median()  # of whole days
 
     now_us = _us(now)
     last = stays["last_event"]

@@ -35,7 +35,7 @@ FORECAST_DEFINITIONS: dict[str, str] = {
     "Commit forecast": "Closed + commit.",
     "Historical forecast": "Closed + for each open deal, its amount x the share won of past "
     "deals that reached its stage (closed in the four quarters before today), when its stage "
-    "entry + the median days from that stage to a win falls in the period.",
+    "entry + the median whole days from that stage to a win falls in the period.",
     "Submission": "A manager's call for the period and scope, kept with the system's figures "
     "at that moment; never changed afterwards.",
     "Accuracy": "Forecast / actual bookings - 1 for a past period: 0% is perfect, -10% means "
@@ -150,7 +150,7 @@ def load_stage_rates(
     filters: DealFilter = NO_FILTERS,
     now: dt.datetime | None = None,
 ) -> pd.DataFrame:
-    """Per open stage: the scope's chance to win from it and median days from it to a win."""
+    """Per open stage: the scope's chance to win from it and median whole days from it to a win."""
     _require_viewer(viewer)
     history_start, history_end = _history_window(now or dt.datetime.now())
     frame = sql.fetch_df(

@@ -1,7 +1,6 @@
 -- Rebuilds deal_win_cycles from deal_stage_stays for every deal ($full_rebuild) or the deals
--- in history_refresh_deals: one row per stay of a won deal in an open stage, with the days
--- (and whole days) from entering the stage to the win and the deal's scope fields, in closing
--- order.
+-- in history_refresh_deals: one row per stay of a won deal in an open stage, with the whole
+-- days from entering the stage to the win and the deal's scope fields, in closing order.
 insert into deal_win_cycles
 select
     opportunity_id,
@@ -10,7 +9,6 @@ select
     territory_id,
     product_id,
     closed_at,
-    epoch(closed_at - entered_at) / 86400.0 as days_to_win,
     floor(epoch(closed_at - entered_at) / 86400.0)::integer as whole_days
 from deal_stage_stays
 where is_won

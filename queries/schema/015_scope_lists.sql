@@ -4,8 +4,8 @@
 -- everyone, and a tab scans the derived tables a dozen times. rep_ids null = every rep (an
 -- admin or executive with no team filter): the test is then a constant and costs nothing; a
 -- list (possibly empty) keeps the deals of those reps only. Territory and product filters as
--- before. Replaces the 006/010/013 definitions (waterfall_moves: 016); the queries pass
--- $rep_ids, $territory_id, $product_id.
+-- before. Replaces the 006/010/013 definitions (waterfall_moves: 016, win_cycle_medians: 017);
+-- the queries pass $rep_ids, $territory_id, $product_id.
 
 -- The reps of a list (null = every rep): for queries that group by rep.
 create or replace macro analytics_reps(rep_ids) as table
@@ -66,71 +66,3 @@ create or replace macro analytics_closings(rep_ids, filter_territory_id, filter_
         and (filter_territory_id is null
             or list_contains(analytics_territories(filter_territory_id), deal_closings.territory_id))
         and (filter_product_id is null or deal_closings.product_id = filter_product_id);
-
--- As in 010, over the scope above.
-create or replace macro win_cycle_medians(
-    rep_ids, filter_territory_id, filter_product_id, from_at, to_at
-) as table
-    with cycle_rows as not materialized (
-        select stage_id, days_to_win, whole_days
-        from analytics_win_cycles(
-            rep_ids, filter_territory_id, filter_product_id
-        )
-        where closed_at >= from_at and closed_at < to_at
-    ),
-
-    day_counts as (
-        select stage_id, whole_days, count(*) as stays
-        from cycle_rows
-        group by stage_id, whole_days
-    ),
-
-    ranked as (
-        -- the 0-based rank of each day's first stay, and the ranks of the middle value(s)
-        select
-            stage_id,
-            whole_days,
-            stays,
-            sum(stays) over (
-                partition by stage_id order by whole_days
-                rows between unbounded preceding and current row
-            ) - stays as first_rank,
-            (sum(stays) over (partition by stage_id) - 1) // 2 as low_rank,
-            sum(stays) over (partition by stage_id) // 2 as high_rank
-        from day_counts
-    ),
-
-    middle_days as (
-        select stage_id, whole_days, first_rank, low_rank, high_rank
-        from ranked
-        where (low_rank >= first_rank and low_rank < first_rank + stays)
-            or (high_rank >= first_rank and high_rank < first_rank + stays)
-    ),
-
-    middle_stays as (
-        select
-            cycle_rows.stage_id,
-            cycle_rows.days_to_win,
-            middle_days.low_rank,
-            middle_days.high_rank,
-            middle_days.first_rank - 1 + row_number() over (
-                partition by cycle_rows.stage_id, middle_days.whole_days
-                order by cycle_rows.days_to_win
-            ) as value_rank
-        from cycle_rows
-        inner join middle_days
-            on middle_days.stage_id = cycle_rows.stage_id
-            and middle_days.whole_days = cycle_rows.whole_days
-    ),
-
-    middles as (
-        select
-            stage_id,
-            any_value(days_to_win) filter (where value_rank = low_rank) as low_value,
-            any_value(days_to_win) filter (where value_rank = high_rank) as high_value
-        from middle_stays
-        group by stage_id
-    )
-
-    select stage_id, low_value + (high_value - low_value) * 0.5 as median_days_to_win
-    from middles;

@@ -32,7 +32,6 @@ WIN_CYCLES_DIFFERENCES = """
 with raw as (
     select
         opportunity_id, stage_id, owner_rep_id, territory_id, product_id, closed_at,
-        epoch(closed_at - entered_at) / 86400.0 as days_to_win,
         floor(epoch(closed_at - entered_at) / 86400.0)::integer as whole_days
     from deal_stage_stays
     where is_won and closed_at is not null
@@ -276,7 +275,7 @@ def test_territory_and_forecast_figures_equal_the_raw_tables(current, demo_viewe
         rates = forecast.load_stage_rates(cur, viewer, now=now).set_index("stage_id")
         start, end = forecast._history_window(now)
         cycles = cur.execute(
-            "select stage_id, median(epoch(closed_at - entered_at) / 86400.0) as days"
+            "select stage_id, median(floor(epoch(closed_at - entered_at) / 86400.0)) as days"
             " from deal_stage_stays where is_won and closed_at >= $start and closed_at < $end"
             " and owner_rep_id in"
             " (select rep_id from visible_reps($scope_kind, $scope_rep_id, $scope_team_id))"
