@@ -88,26 +88,59 @@ FUNNEL_DEFINITIONS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class HistoryRefresh:
-    """What refresh_history did: 'none', 'incremental' or 'full', and how many deals."""
+    """What refresh_history did to the deal history: 'none', 'incremental' or 'full', and how
+    many deals; and whether order_facts was rebuilt whole (orders, lines or returns changed)."""
 
     mode: str
     deals: int
     through_event_id: int
+    orders_rebuilt: bool = False
+
+
+_DEAL_HISTORY = (
+    "funnel/delete_deal_spans",
+    "funnel/delete_stage_stays",
+    "funnel/delete_deal_facts",
+    "funnel/delete_win_cycles",
+    "funnel/delete_deal_closings",
+    "funnel/insert_deal_spans",
+    "funnel/insert_stage_stays",
+    "funnel/insert_deal_facts",
+    "funnel/insert_win_cycles",
+    "funnel/insert_deal_closings",
+)
+
+
+def _orders_changed(cur: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
+    """The orders' sources now when they differ from what order_facts was built from."""
+    sources = sql.fetch_one(cur, "funnel/measure_order_sources")
+    return None if sql.fetch_one(cur, "funnel/get_order_facts_state") == sources else sources
 
 
 def refresh_history(
     cur: duckdb.DuckDBPyConnection, now: dt.datetime | None = None
 ) -> HistoryRefresh:
-    """Fold new events into the derived history tables (run inside a write transaction)."""
+    """Fold new events into the derived history tables, and changed orders into order_facts
+    (run inside a write transaction)."""
     state = sql.fetch_one(cur, "funnel/get_history_state")
     through = int(state["through_event_id"]) if state else 0
     sources = sql.fetch_one(cur, "funnel/measure_history_sources", through_event_id=through)
     new_events = int(sources["new_events"])
     last_event_id = int(sources["last_event_id"])
     events, deals = int(sources["events"]), int(sources["deals"])
-    if state is not None and new_events == 0 and events == state["events_seen"]:
-        if deals == state["deals_seen"]:
+    orders = _orders_changed(cur)
+    if (
+        state is not None
+        and new_events == 0
+        and events == state["events_seen"]
+        and deals == state["deals_seen"]
+    ):
+        if orders is None:
             return HistoryRefresh("none", 0, through)
+        # only orders changed: order_facts alone, rebuilt whole (no deal to refresh)
+        sql.execute(cur, "funnel/create_refresh_deals", through_event_id=last_event_id)
+        _rebuild_order_facts(cur, orders, full=True)
+        return HistoryRefresh("none", 0, through, orders_rebuilt=True)
     # events only ever get appended; fewer than seen (or deals without new events) means rows
     # were removed (an undone import): rebuild everything
     full = (
@@ -121,19 +154,10 @@ def refresh_history(
     else:
         sql.execute(cur, "funnel/create_refresh_deals", through_event_id=through)
         refreshed = int(sql.fetch_one(cur, "funnel/count_refresh_deals")["deals"])
-    for name in (
-        "funnel/delete_deal_spans",
-        "funnel/delete_stage_stays",
-        "funnel/delete_deal_facts",
-        "funnel/delete_win_cycles",
-        "funnel/delete_deal_closings",
-        "funnel/insert_deal_spans",
-        "funnel/insert_stage_stays",
-        "funnel/insert_deal_facts",
-        "funnel/insert_win_cycles",
-        "funnel/insert_deal_closings",
-    ):
+    for name in _DEAL_HISTORY:
         sql.execute(cur, name, full_rebuild=full)
+    # the refreshed deals' orders follow their scope fields; every order when orders changed
+    _rebuild_order_facts(cur, orders, full=full or orders is not None)
     sql.execute(
         cur,
         "funnel/set_history_state",
@@ -142,11 +166,25 @@ def refresh_history(
         deals_seen=deals,
         refreshed_at=now or dt.datetime.now(),
     )
-    return HistoryRefresh("full" if full else "incremental", refreshed, last_event_id)
+    return HistoryRefresh(
+        "full" if full else "incremental", refreshed, last_event_id, orders is not None
+    )
+
+
+def _rebuild_order_facts(
+    cur: duckdb.DuckDBPyConnection, orders: dict[str, Any] | None, full: bool
+) -> None:
+    """order_facts for every order (full) or the orders of history_refresh_deals; records the
+    orders' sources when they had changed."""
+    sql.execute(cur, "funnel/delete_order_facts", full_rebuild=full)
+    sql.execute(cur, "funnel/insert_order_facts", full_rebuild=full)
+    if orders is not None:
+        sql.execute(cur, "funnel/set_order_facts_state", **orders)
 
 
 def history_is_current(cur: duckdb.DuckDBPyConnection) -> bool:
-    """Whether deal_spans holds every event (a cheap check; no refresh needed when True)."""
+    """Whether the derived history holds every event and order_facts every order (cheap
+    checks; no refresh needed when True)."""
     state = sql.fetch_one(cur, "funnel/get_history_state")
     if state is None:
         return False
@@ -157,6 +195,7 @@ def history_is_current(cur: duckdb.DuckDBPyConnection) -> bool:
         int(sources["new_events"]) == 0
         and int(sources["events"]) == int(state["events_seen"])
         and int(sources["deals"]) == int(state["deals_seen"])
+        and _orders_changed(cur) is None
     )
 
 

@@ -66,11 +66,32 @@ select
     + (select count(*) from (from raw except all from deal_closings))
 """
 
+# each order of a deal with the deal's scope fields, value and returns, by subqueries over the
+# raw tables
+ORDER_FACTS_DIFFERENCES = """
+with raw as (
+    select
+        orders.order_id, orders.order_date, orders.order_status, orders.delivery_status,
+        orders.opportunity_id, deals.owner_rep_id, deals.territory_id, deals.product_id,
+        (select sum(sales_amount) from order_lines where order_lines.order_id = orders.order_id)
+            as order_value,
+        (select count(*) from returns where returns.order_id = orders.order_id) as returns,
+        (select sum(return_amount) from returns where returns.order_id = orders.order_id)
+            as return_amount
+    from orders
+    inner join opportunities as deals on deals.opportunity_id = orders.opportunity_id
+)
+select
+    (select count(*) from (from order_facts except all from raw))
+    + (select count(*) from (from raw except all from order_facts))
+"""
+
 
 def assert_derived_match(cur) -> None:
     assert cur.execute(FACTS_DIFFERENCES).fetchone()[0] == 0
     assert cur.execute(WIN_CYCLES_DIFFERENCES).fetchone()[0] == 0
     assert cur.execute(CLOSINGS_DIFFERENCES).fetchone()[0] == 0
+    assert cur.execute(ORDER_FACTS_DIFFERENCES).fetchone()[0] == 0
 
 
 @pytest.fixture(scope="module")
@@ -145,6 +166,53 @@ def test_derived_tables_follow_every_write_and_every_kind_of_refresh(workspace) 
         assert closings[0][1] == later  # reopened
         assert closings[1][0] == later + dt.timedelta(hours=1)
         assert closings[1][1] == dt.datetime.max  # infinity: no later span
+    # a won deal with orders changes hands: its orders follow on the incremental refresh
+    with workspace.transaction() as cur:
+        ordered, owner = cur.execute(
+            "select orders.opportunity_id, opportunities.owner_rep_id from orders"
+            " inner join opportunities using (opportunity_id) order by order_id limit 1"
+        ).fetchone()
+        deal = deals.get_deal(cur, SYSTEM, ordered)
+        deals.update_deal(
+            cur, SYSTEM, ordered, deal["row_version"], {"owner_rep_id": 1 if owner != 1 else 2}
+        )
+        assert funnel.refresh_history(cur).mode == "incremental"
+        assert_derived_match(cur)
+    # orders, lines and returns added and removed without any deal event (an order import and
+    # its undo): order_facts alone is rebuilt
+    with workspace.transaction() as cur:
+        order_id, line_id, return_id = (
+            cur.execute(f"select coalesce(max({key}), 0) + 1 from {table}").fetchone()[0]
+            for key, table in (
+                ("order_id", "orders"),
+                ("order_line_id", "order_lines"),
+                ("return_id", "returns"),
+            )
+        )
+        cur.execute(
+            "insert into orders (order_id, opportunity_id, order_date, delivery_status)"
+            " values ($order, $deal, current_date, 'late')",
+            {"order": order_id, "deal": ordered},
+        )
+        cur.execute(
+            "insert into order_lines (order_line_id, order_id, quantity, sales_amount)"
+            " values ($line, $order, 2, 150.5)",
+            {"line": line_id, "order": order_id},
+        )
+        cur.execute(
+            "insert into returns (return_id, order_id, returned_date, return_amount)"
+            " values ($id, $order, current_date, 75.25)",
+            {"id": return_id, "order": order_id},
+        )
+        assert not funnel.history_is_current(cur)
+        done = funnel.refresh_history(cur)
+        assert (done.mode, done.orders_rebuilt) == ("none", True)
+        assert_derived_match(cur)
+        assert funnel.history_is_current(cur)
+        for table in ("returns", "order_lines", "orders"):
+            cur.execute(f"delete from {table} where order_id = $order", {"order": order_id})
+        assert funnel.refresh_history(cur).orders_rebuilt
+        assert_derived_match(cur)
     # rows removed (as an undone import does): a full rebuild
     with workspace.transaction() as cur:
         cur.execute("delete from opportunity_events where opportunity_id = $id", {"id": won})

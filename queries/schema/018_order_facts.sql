@@ -1,0 +1,88 @@
+-- 018_order_facts: the orders of the deals, with the deal's scope fields, in order-date order.
+-- "Orders of the deals a viewer may see dated in a period" joined the period's orders with
+-- every deal (10M at 10M deals) to learn each order's owner, territory and product - most of
+-- the Forecast tab's fulfilment figures' time. order_facts holds each order of a deal once,
+-- with the deal's current owner_rep_id, territory_id and product_id, its value (the sum of
+-- its lines) and its returns, written in order_date order so a period reads its own row
+-- groups only. Orders without a deal are not in it (they belong to no one's pipeline).
+--
+-- Derived like deal_facts (010): dashboard.funnel.refresh_history rebuilds the rows of the
+-- deals it refreshes (their scope fields may have moved), and every row when orders, order
+-- lines or returns changed since order_facts_state (orders are only ever added or removed
+-- whole, with ids that only grow, so the row counts and highest ids tell).
+
+create table order_facts (
+    order_id bigint not null,
+    order_date date not null,
+    order_status varchar not null,
+    delivery_status varchar not null,
+    opportunity_id bigint not null,
+    owner_rep_id integer not null,
+    territory_id integer,
+    product_id integer,
+    order_value decimal(38, 4),             -- the sum of the order's lines (null: no lines)
+    returns bigint not null,                -- returns booked against the order
+    return_amount decimal(38, 4)            -- their amount (null: none)
+);
+
+insert into order_facts
+with line_values as (
+    select order_id, sum(sales_amount) as order_value
+    from order_lines
+    group by order_id
+),
+
+returned as (
+    select order_id, count(*) as returns, sum(return_amount) as return_amount
+    from returns
+    group by order_id
+)
+
+select
+    orders.order_id,
+    orders.order_date,
+    orders.order_status,
+    orders.delivery_status,
+    orders.opportunity_id,
+    deal_facts.owner_rep_id,
+    deal_facts.territory_id,
+    deal_facts.product_id,
+    line_values.order_value,
+    coalesce(returned.returns, 0) as returns,
+    returned.return_amount
+from orders
+inner join deal_facts on deal_facts.opportunity_id = orders.opportunity_id
+left join line_values on line_values.order_id = orders.order_id
+left join returned on returned.order_id = orders.order_id
+order by orders.order_date, orders.order_id;
+
+-- What order_facts was built from: the rows and highest ids of orders, order_lines and
+-- returns at the last rebuild (one row).
+create table order_facts_state (
+    state_key varchar primary key,
+    orders_seen bigint not null,
+    last_order_id bigint not null,
+    order_lines_seen bigint not null,
+    last_order_line_id bigint not null,
+    returns_seen bigint not null,
+    last_return_id bigint not null
+);
+
+insert into order_facts_state
+select
+    'order_facts',
+    (select count(*) from orders),
+    (select coalesce(max(order_id), 0) from orders),
+    (select count(*) from order_lines),
+    (select coalesce(max(order_line_id), 0) from order_lines),
+    (select count(*) from returns),
+    (select coalesce(max(return_id), 0) from returns);
+
+-- The order_facts rows a viewer may see under the page filters (as analytics_deals, 015).
+create macro analytics_order_facts(rep_ids, filter_territory_id, filter_product_id) as table
+    select order_facts.*
+    from order_facts
+    where (rep_ids is null or order_facts.owner_rep_id = any(rep_ids))
+        and (filter_territory_id is null
+            or list_contains(analytics_territories(filter_territory_id), order_facts.territory_id))
+        and (filter_product_id is null or order_facts.product_id = filter_product_id);
