@@ -9,7 +9,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from dashboard import deals, forecast, funnel, territory
+from dashboard import deals, forecast, funnel, sql, territory
 from dashboard.auth import Viewer
 from dashboard.metrics import DealFilter, Period, add_months
 from tests.conftest import build_small_demo
@@ -181,13 +181,9 @@ def test_derived_tables_follow_every_write_and_every_kind_of_refresh(workspace) 
     # orders, lines and returns added and removed without any deal event (an order import and
     # its undo): order_facts alone is rebuilt
     with workspace.transaction() as cur:
+        last = sql.fetch_one(cur, "funnel/measure_order_sources")
         order_id, line_id, return_id = (
-            cur.execute(f"select coalesce(max({key}), 0) + 1 from {table}").fetchone()[0]
-            for key, table in (
-                ("order_id", "orders"),
-                ("order_line_id", "order_lines"),
-                ("return_id", "returns"),
-            )
+            last[key] + 1 for key in ("last_order_id", "last_order_line_id", "last_return_id")
         )
         cur.execute(
             "insert into orders (order_id, opportunity_id, order_date, delivery_status)"
@@ -209,8 +205,9 @@ def test_derived_tables_follow_every_write_and_every_kind_of_refresh(workspace) 
         assert (done.mode, done.orders_rebuilt) == ("none", True)
         assert_derived_match(cur)
         assert funnel.history_is_current(cur)
-        for table in ("returns", "order_lines", "orders"):
-            cur.execute(f"delete from {table} where order_id = $order", {"order": order_id})
+        cur.execute("delete from returns where order_id = $order", {"order": order_id})
+        cur.execute("delete from order_lines where order_id = $order", {"order": order_id})
+        cur.execute("delete from orders where order_id = $order", {"order": order_id})
         assert funnel.refresh_history(cur).orders_rebuilt
         assert_derived_match(cur)
     # rows removed (as an undone import does): a full rebuild
