@@ -356,13 +356,18 @@ def load_history(
     scope = submission_scope(viewer, filters)
     goal_scope = metrics.goal_scope(viewer, filters)
     submissions = list_submissions(cur, viewer, scope, periods[0].start, periods[-1].end)
+    # quarter starts up to the latest event are kept in deal_quarter_states (019)
+    kept = sql.fetch_one(cur, "funnel/get_quarter_states_through")["captured_through"]
     rows = []
     for period in periods:
+        at = _midnight(period.start)
         snapshot = sql.fetch_one(
             cur,
-            "forecast/summarise_snapshot",
+            "forecast/summarise_quarter_snapshot"
+            if kept is not None and at <= kept
+            else "forecast/summarise_snapshot",
             **params,
-            at=_midnight(period.start),
+            at=at,
             due_start=period.start,
             due_end=period.end,
         )

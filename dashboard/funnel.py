@@ -5,9 +5,10 @@ Reached stage k = furthest_stage_order >= k (no event scan). Everything "as of a
 deal_spans, a derived table holding each deal's state between two consecutive events;
 current-state figures read deal_facts, a narrow copy of the deals in closing order (a period's
 closed deals are a few row groups). refresh_history keeps them (and deal_stage_stays,
-deal_win_cycles, deal_closings) in step with opportunity_events: new events are folded in per deal, and a
-history that shrank (an undone import) is rebuilt whole. Readers call it first (the loaders'
-ensure_history, the CLI's refresh).
+deal_win_cycles, deal_closings, deal_quarter_states, and order_facts for the orders) in step
+with opportunity_events: new events are folded in per deal, and a history that shrank (an
+undone import) is rebuilt whole. Readers call it first (the loaders' ensure_history, the
+CLI's refresh).
 """
 
 from __future__ import annotations
@@ -103,6 +104,7 @@ _DEAL_HISTORY = (
     "funnel/delete_deal_facts",
     "funnel/delete_win_cycles",
     "funnel/delete_deal_closings",
+    "funnel/delete_quarter_states",
     "funnel/insert_deal_spans",
     "funnel/insert_stage_stays",
     "funnel/insert_deal_facts",
@@ -154,8 +156,11 @@ def refresh_history(
     else:
         sql.execute(cur, "funnel/create_refresh_deals", through_event_id=through)
         refreshed = int(sql.fetch_one(cur, "funnel/count_refresh_deals")["deals"])
+    kept = sql.fetch_one(cur, "funnel/get_quarter_states_through")["captured_through"]
     for name in _DEAL_HISTORY:
         sql.execute(cur, name, full_rebuild=full)
+    # quarter starts the history has newly reached get every deal's state
+    sql.execute(cur, "funnel/insert_quarter_states", full_rebuild=full, captured_through=kept)
     # the refreshed deals' orders follow their scope fields; every order when orders changed
     _rebuild_order_facts(cur, orders, full=full or orders is not None)
     sql.execute(

@@ -1,8 +1,8 @@
 """Cached loaders for the Funnel, Territory and Forecast pages (writes clear them).
 
-Before reading the derived deal history (deal_spans, deal_stage_stays, deal_facts,
-deal_win_cycles), the loaders fold in any new events (funnel.refresh_history in a write
-transaction; a no-op costing two tiny queries when the history is current).
+Before reading the derived deal history (deal_spans, deal_facts and the other tables
+funnel.refresh_history keeps), the loaders fold in any new events and orders (in a write
+transaction; when the history is current, a few tiny queries tell and nothing is written).
 """
 
 from __future__ import annotations

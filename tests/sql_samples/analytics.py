@@ -10,6 +10,7 @@ SAMPLES: dict[str, object] = {
     "deals_seen": 0,
     "refreshed_at": dt.datetime(2026, 11, 25, 18, 0),
     "full_rebuild": False,
+    "captured_through": dt.datetime(2026, 10, 1),
     "orders_seen": 0,
     "last_order_id": 0,
     "order_lines_seen": 0,
