@@ -6,17 +6,23 @@
 -- forecast for [$start, $end) = the sum of amount x chance over deals expected to win in it.
 -- Also returns how many open deals and how much was projected. Scope and filters as
 -- analytics_deals; history from deal_facts and deal_win_cycles (win_cycle_medians).
-with history as (
+with closed_counts as (
     -- deals closed in the history window (deal_facts in closing order: the window's rows),
-    -- counted per furthest stage reached and outcome
-    select facts.furthest_stage_order, stages.is_won, count(*) as deals
-    from analytics_facts(
-        $rep_ids, $territory_id, $product_id
-    ) as facts
-    inner join stages on stages.stage_id = facts.stage_id
-    where (stages.is_won or stages.is_lost)
-        and facts.closed_at >= $history_start and facts.closed_at < $history_end
-    group by facts.furthest_stage_order, stages.is_won
+    -- counted per furthest stage reached and final stage (the stages are looked up for
+    -- these few groups, not for every deal)
+    select furthest_stage_order, stage_id, count(*) as deals
+    from analytics_facts($rep_ids, $territory_id, $product_id)
+    where closed_at >= $history_start and closed_at < $history_end
+    group by furthest_stage_order, stage_id
+),
+
+history as (
+    -- ... per furthest stage reached and outcome
+    select closed_counts.furthest_stage_order, stages.is_won, sum(closed_counts.deals) as deals
+    from closed_counts
+    inner join stages on stages.stage_id = closed_counts.stage_id
+    where stages.is_won or stages.is_lost
+    group by closed_counts.furthest_stage_order, stages.is_won
 ),
 
 open_stages as (
@@ -43,23 +49,25 @@ stage_cycles as (
     )
 ),
 
+stage_model as (
+    -- per open stage (a handful of rows): the chance to win and the seconds to the win
+    select
+        open_stages.stage_id,
+        stage_rates.win_rate,
+        to_seconds(coalesce(stage_cycles.days_to_win, 0) * 86400) as to_win
+    from open_stages
+    left join stage_rates on stage_rates.stage_id = open_stages.stage_id
+    left join stage_cycles on stage_cycles.stage_id = open_stages.stage_id
+),
+
 open_now as (
     select
         spans.owner_rep_id,
         spans.amount_rc,
-        stage_rates.win_rate,
-        greatest(
-            $now::timestamp,
-            spans.stage_entered_at + to_seconds(
-                coalesce(stage_cycles.days_to_win, 0) * 86400
-            )::interval
-        ) as expected_win_at
-    from analytics_spans(
-        $rep_ids, $territory_id, $product_id
-    ) as spans
-    inner join open_stages on open_stages.stage_id = spans.stage_id
-    left join stage_rates on stage_rates.stage_id = spans.stage_id
-    left join stage_cycles on stage_cycles.stage_id = spans.stage_id
+        stage_model.win_rate,
+        greatest($now::timestamp, spans.stage_entered_at + stage_model.to_win) as expected_win_at
+    from analytics_spans($rep_ids, $territory_id, $product_id) as spans
+    inner join stage_model on stage_model.stage_id = spans.stage_id
     where spans.valid_to = 'infinity'::timestamp and spans.valid_from <= $now
 )
 
