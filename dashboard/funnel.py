@@ -5,7 +5,8 @@ Reached stage k = furthest_stage_order >= k (no event scan). Everything "as of a
 deal_spans, a derived table holding each deal's state between two consecutive events;
 current-state figures read deal_facts, a narrow copy of the deals in closing order (a period's
 closed deals are a few row groups). refresh_history keeps them (and deal_stage_stays,
-deal_win_cycles, deal_closings, deal_quarter_states, and order_facts for the orders) in step
+deal_win_cycles and its monthly counts win_cycle_days, deal_closings, deal_quarter_states, and
+order_facts for the orders) in step
 with opportunity_events: new events are folded in per deal, and a history that shrank (an
 undone import) is rebuilt whole. Readers call it first (the loaders' ensure_history, the
 CLI's refresh).
@@ -99,6 +100,7 @@ class HistoryRefresh:
 
 
 _DEAL_HISTORY = (
+    "funnel/create_refresh_cells",
     "funnel/delete_deal_spans",
     "funnel/delete_stage_stays",
     "funnel/delete_deal_facts",
@@ -110,6 +112,9 @@ _DEAL_HISTORY = (
     "funnel/insert_deal_facts",
     "funnel/insert_win_cycles",
     "funnel/insert_deal_closings",
+    "funnel/add_refresh_cells",
+    "funnel/delete_win_cycle_days",
+    "funnel/insert_win_cycle_days",
 )
 
 

@@ -85,8 +85,12 @@ SAMPLES: dict[str, object] = {
 
 
 def prepare(cur) -> None:
-    """The temporary table the history refresh statements read."""
+    """The temporary tables the history refresh statements read."""
     cur.execute(
         "create or replace temp table history_refresh_deals as "
         "select opportunity_id from opportunities limit 0"
+    )
+    cur.execute(
+        "create or replace temp table history_refresh_cells as "
+        "select closed_month, owner_rep_id from win_cycle_days limit 0"
     )

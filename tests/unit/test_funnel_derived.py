@@ -124,6 +124,20 @@ select
     + (select count(*) from (from raw except all from deal_quarter_states))
 """
 
+# deal_win_cycles counted per closing month, rep, stage and whole days
+WIN_CYCLE_DAYS_DIFFERENCES = """
+with raw as (
+    select
+        date_trunc('month', closed_at)::date as closed_month, owner_rep_id, stage_id,
+        whole_days, count(*) as stays
+    from deal_win_cycles
+    group by all
+)
+select
+    (select count(*) from (from win_cycle_days except all from raw))
+    + (select count(*) from (from raw except all from win_cycle_days))
+"""
+
 
 def assert_derived_match(cur) -> None:
     assert cur.execute(FACTS_DIFFERENCES).fetchone()[0] == 0
@@ -131,6 +145,7 @@ def assert_derived_match(cur) -> None:
     assert cur.execute(CLOSINGS_DIFFERENCES).fetchone()[0] == 0
     assert cur.execute(ORDER_FACTS_DIFFERENCES).fetchone()[0] == 0
     assert cur.execute(QUARTER_STATES_DIFFERENCES).fetchone()[0] == 0
+    assert cur.execute(WIN_CYCLE_DAYS_DIFFERENCES).fetchone()[0] == 0
 
 
 @pytest.fixture(scope="module")
@@ -450,3 +465,33 @@ def test_a_quarter_snapshot_reads_the_same_from_the_kept_states_as_from_the_span
                 kept = sql.fetch_one(cur, "forecast/summarise_quarter_snapshot", **params)
                 assert kept == sql.fetch_one(cur, "forecast/summarise_snapshot", **params)
             assert kept["open_deals"] > 0
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "filters"),
+    [
+        (dt.datetime(2025, 11, 1), dt.datetime(2026, 11, 25), {}),  # whole months + a part
+        (dt.datetime(2025, 11, 17), dt.datetime(2026, 9, 3), {}),  # parts at both ends
+        (dt.datetime(2026, 3, 4), dt.datetime(2026, 3, 28), {}),  # inside one month
+        (dt.datetime(2025, 11, 1), dt.datetime(2026, 11, 1), {"rep_ids": [1, 2]}),
+        (dt.datetime(2025, 11, 1), dt.datetime(2026, 11, 25), {"product_id": 2}),
+        (dt.datetime(2025, 11, 1), dt.datetime(2026, 11, 25), {"territory_id": 1}),
+    ],
+)
+def test_win_cycle_medians_equal_the_median_of_the_stays(workspace, first, last, filters) -> None:
+    scope = {"rep_ids": None, "territory_id": None, "product_id": None, **filters}
+    with workspace.reading() as cur:
+        found = cur.execute(
+            "select stage_id, median_days_to_win"
+            " from win_cycle_medians($rep_ids, $territory_id, $product_id, $first, $last)"
+            " order by stage_id",
+            {**scope, "first": first, "last": last},
+        ).fetchall()
+        expected = cur.execute(
+            "select stage_id, quantile_cont(whole_days, 0.5)"
+            " from analytics_win_cycles($rep_ids, $territory_id, $product_id)"
+            " where closed_at >= $first and closed_at < $last group by stage_id order by stage_id",
+            {**scope, "first": first, "last": last},
+        ).fetchall()
+    assert found == expected
+    assert found or filters  # the unfiltered windows hold stays
