@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from dashboard import funnel, metrics, sql
@@ -483,22 +484,29 @@ def base_period(period: Period) -> Period:
     return Period(add_months(period.start, -12), add_months(period.end, -12))
 
 
+def _by_period(frame: pd.DataFrame, values: list[str]) -> pd.DataFrame:
+    """One row per key, the sum of each value per period_no as columns (value, period_no), 0
+    where a key has no row for a period (pivot_table's result, at a fraction of its cost)."""
+    return frame.groupby(["key", "period_no"])[values].sum().unstack("period_no", fill_value=0)
+
+
 def price_volume_mix(products: pd.DataFrame, target: float | None) -> dict[str, Any]:
     """Split actual - base (the base scaled to `target` when given) into volume, mix, deal
     size and discount effects, exactly; per product too. `products` has key, period_no (1 =
     actual, 2 = base), won, bookings, gross_bookings."""
-    wide = products.pivot_table(
-        index="key",
-        columns="period_no",
-        values=["won", "bookings", "gross_bookings"],
-        aggfunc="sum",
-        fill_value=0,
-    )
+    wide = _by_period(products, ["won", "bookings", "gross_bookings"])
 
-    def column(name: str, period_no: int) -> pd.Series:
+    def column(name: str, period_no: int) -> np.ndarray:
         if (name, period_no) in wide.columns:
-            return wide[(name, period_no)].astype(float)
-        return pd.Series(0.0, index=wide.index)
+            return wide[(name, period_no)].to_numpy(dtype=float)
+        return np.zeros(len(wide))
+
+    def ratio(numerator: np.ndarray, denominator: np.ndarray, otherwise: Any) -> np.ndarray:
+        """numerator / denominator where the denominator is positive, else `otherwise`."""
+        quotient = np.divide(
+            numerator, denominator, out=np.zeros(len(numerator)), where=denominator > 0
+        )
+        return np.where(denominator > 0, quotient, otherwise)
 
     q_a, r_a, g_a = column("won", 1), column("bookings", 1), column("gross_bookings", 1)
     q_b, r_b, g_b = column("won", 2), column("bookings", 2), column("gross_bookings", 2)
@@ -508,12 +516,12 @@ def price_volume_mix(products: pd.DataFrame, target: float | None) -> dict[str, 
         return {"available": False, "actual": actual_total, "base": None}
     scale = target / base_total if target else 1.0
     q_b, r_b, g_b = q_b * scale, r_b * scale, g_b * scale
-    price_a = (r_a / q_a.where(q_a > 0)).fillna(0.0)
-    price_b = (r_b / q_b.where(q_b > 0)).fillna(price_a)
-    gross_a = (g_a / q_a.where(q_a > 0)).fillna(0.0)
-    gross_b = (g_b / q_b.where(q_b > 0)).fillna(gross_a)
-    discount_a = (1 - r_a / g_a.where(g_a > 0)).fillna(0.0)
-    discount_b = (1 - r_b / g_b.where(g_b > 0)).fillna(discount_a)
+    price_a = ratio(r_a, q_a, 0.0)
+    price_b = ratio(r_b, q_b, price_a)
+    gross_a = ratio(g_a, q_a, 0.0)
+    gross_b = ratio(g_b, q_b, gross_a)
+    discount_a = np.where(g_a > 0, 1 - ratio(r_a, g_a, 0.0), 0.0)
+    discount_b = np.where(g_b > 0, 1 - ratio(r_b, g_b, 0.0), discount_a)
     total_q_a, total_q_b = float(q_a.sum()), float(q_b.sum())
     average_b = float(r_b.sum()) / total_q_b if total_q_b else 0.0
     volume = (total_q_a - total_q_b) * average_b
@@ -523,18 +531,18 @@ def price_volume_mix(products: pd.DataFrame, target: float | None) -> dict[str, 
     per_product = pd.DataFrame(
         {
             "product": wide.index,
-            "won": q_a.values,
-            "base_won": q_b.values,
-            "bookings": r_a.values,
-            "base_bookings": r_b.values,
-            "avg_price": price_a.values,
-            "base_avg_price": price_b.values,
-            "discount": discount_a.values,
-            "base_discount": discount_b.values,
-            "volume_effect": ((q_a - q_b) * average_b).values,
-            "mix_effect": mix_each.values,
-            "size_effect": size_each.values,
-            "discount_effect": discount_each.values,
+            "won": q_a,
+            "base_won": q_b,
+            "bookings": r_a,
+            "base_bookings": r_b,
+            "avg_price": price_a,
+            "base_avg_price": price_b,
+            "discount": discount_a,
+            "base_discount": discount_b,
+            "volume_effect": (q_a - q_b) * average_b,
+            "mix_effect": mix_each,
+            "size_effect": size_each,
+            "discount_effect": discount_each,
         }
     )
     per_product["gap"] = per_product["bookings"] - per_product["base_bookings"]
@@ -626,9 +634,7 @@ def explain_gap(
     contributions = {}
     for dimension in ("territory", "source"):
         part = dimensions[dimensions["dimension"] == dimension]
-        wide = part.pivot_table(
-            index="key", columns="period_no", values="bookings", aggfunc="sum", fill_value=0.0
-        )
+        wide = _by_period(part, ["bookings"])["bookings"]
         actual = wide[1] if 1 in wide.columns else pd.Series(0.0, index=wide.index)
         based = (wide[2] if 2 in wide.columns else pd.Series(0.0, index=wide.index)) * scale
         contributions[dimension] = (

@@ -149,6 +149,22 @@ def test_price_volume_mix_splits_the_gap_exactly() -> None:
     assert scaled["volume"] + scaled["mix"] + scaled["size"] + scaled["discount"] == pytest.approx(
         570 - 1600
     )
+    # a product sold only now (C, 1 at 500) keeps its own price and discount as its base; one
+    # sold only last year (D, 1 at 400) weighs in the base average only
+    more = pd.concat(
+        [
+            products,
+            pd.DataFrame(
+                [("C", 1, 1, 500.0, 500.0), ("D", 2, 1, 400.0, 400.0)], columns=products.columns
+            ),
+        ]
+    )
+    mixed = forecast.price_volume_mix(more, None)
+    assert mixed["volume"] == pytest.approx(0)  # 5 deals both times
+    assert mixed["mix"] == pytest.approx(3 * 100 + 300 + 500 - 5 * 240)  # base: 1,200 / 5
+    assert (mixed["size"], mixed["discount"]) == (pytest.approx(0), pytest.approx(-30))
+    by_product = mixed["products"].set_index("product")
+    assert by_product.loc["C", "base_avg_price"] == 500 and by_product.loc["D", "won"] == 0
 
 
 def test_explain_gap_adds_up_and_shows_returns(story, demo_db, demo_viewers) -> None:
