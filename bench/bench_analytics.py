@@ -32,6 +32,9 @@ DuckDB times are medians of --runs warm runs after one untimed warm-up, wall and
 process's CPU time, all DuckDB threads: on a shared machine it moves far less with the load
 than wall time); pandas times are medians of --pandas-runs runs (no warm-up), wall and CPU
 too; in milliseconds.
+On a shared virtual machine the same run moves by a fifth from one minute to the next: the
+report gives the machine's speed just before the DuckDB runs (a fixed CPU-bound query) and
+the CPU time the hypervisor gave to other machines during them (steal), to compare runs by.
 --json-out keeps the DuckDB timings; --before FILE puts such a file's figures (say, from the
 code before a change) next to this run's in the report.
 """
@@ -51,6 +54,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -82,6 +86,22 @@ def cpu_ticks() -> tuple[int, int] | None:
         return None
     ticks = [int(value) for value in fields]
     return (ticks[7] if len(ticks) > 7 else 0), sum(ticks[:8])
+
+
+def machine_speed() -> float:
+    """ms of a fixed CPU-bound DuckDB query on 2 threads (median of 3): the same on the same
+    machine, so runs on a busier or slower host can be told apart."""
+    con = duckdb.connect()
+    try:
+        con.execute("set threads = 2")
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            con.execute("select sum(i * i % 7) from range(100000000) as t(i)").fetchall()
+            times.append((time.perf_counter() - started) * 1000)
+        return statistics.median(times)
+    finally:
+        con.close()
 
 
 def steal_share(before: tuple[int, int] | None, after: tuple[int, int] | None) -> str:
@@ -1774,6 +1794,7 @@ def main(argv: list[str] | None = None) -> int:
                 " opportunity_events), (select count(*) from deal_spans),"
                 " (select count(*) from deal_stage_stays)"
             ).fetchone()
+        speed = machine_speed()
         duck_results, duck_times, duck_cpu = {}, {}, {}
         ticks = cpu_ticks()
         for tab, steps in duckdb_tabs(db).items():
@@ -1785,13 +1806,23 @@ def main(argv: list[str] | None = None) -> int:
         if args.json_out:
             args.json_out.write_text(
                 json.dumps(
-                    {"load": duck_load, "steal": duck_steal, "ms": duck_times, "cpu_ms": duck_cpu},
+                    {
+                        "load": duck_load,
+                        "steal": duck_steal,
+                        "speed_ms": speed,
+                        "ms": duck_times,
+                        "cpu_ms": duck_cpu,
+                    },
                     indent=1,
                 )
             )
         if args.duckdb_only:
             print("\n".join(duckdb_tables(duck_times, duck_cpu, before)))
-            print(f"load average {duck_load:.1f}, CPU steal {duck_steal}", file=sys.stderr)
+            print(
+                f"load average {duck_load:.1f}, CPU steal {duck_steal}, machine speed query "
+                f"{speed:,.0f} ms",
+                file=sys.stderr,
+            )
             return 0
         print("loading tables into pandas", file=sys.stderr)
         started = time.perf_counter()
@@ -1819,7 +1850,9 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.pandas_runs} runs; ms. Budget: {BUDGET_MS} ms per tab (all its calls). Machine "
         f"load average after the DuckDB runs: {duck_load:.1f}; when the report was written: "
         f"{os.getloadavg()[0]:.1f} (2 cores). CPU time the hypervisor gave to other machines "
-        f"during the DuckDB runs (steal): {duck_steal}.",
+        f"during the DuckDB runs (steal): {duck_steal}. Machine speed before them: "
+        f"{speed:,.0f} ms for a fixed DuckDB query (`sum(i * i % 7)` over 100 M rows, 2 "
+        "threads; lower is faster - compare runs by it).",
         "",
         "One-off preparation: "
         + (", ".join(f"{name} {value:.1f}" for name, value in one_off.items()) or "none needed")
