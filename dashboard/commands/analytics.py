@@ -74,6 +74,7 @@ def run_history(args: argparse.Namespace, db: Database) -> int:
                 "mode": done.mode,
                 "deals": done.deals,
                 "through_event_id": done.through_event_id,
+                "orders_rebuilt": done.orders_rebuilt,
                 "seconds": round(time.monotonic() - started, 1),
             }
         )
