@@ -6,10 +6,9 @@ deal_spans, a derived table holding each deal's state between two consecutive ev
 current-state figures read deal_facts, a narrow copy of the deals in closing order (a period's
 closed deals are a few row groups). refresh_history keeps them (and deal_stage_stays,
 deal_win_cycles and its monthly counts win_cycle_days, deal_closings, deal_quarter_states, and
-order_facts for the orders) in step
-with opportunity_events: new events are folded in per deal, and a history that shrank (an
-undone import) is rebuilt whole. Readers call it first (the loaders' ensure_history, the
-CLI's refresh).
+order_facts for the orders) in step with opportunity_events: new events are folded in per
+deal, and a history that shrank (an undone import) is rebuilt whole. Readers call it first
+(the loaders' ensure_history, the CLI's refresh).
 """
 
 from __future__ import annotations
@@ -114,7 +113,6 @@ _DEAL_HISTORY = (
     "funnel/insert_deal_closings",
     "funnel/add_refresh_cells",
     "funnel/delete_win_cycle_days",
-    "funnel/insert_win_cycle_days",
 )
 
 
@@ -144,7 +142,8 @@ def refresh_history(
     ):
         if orders is None:
             return HistoryRefresh("none", 0, through)
-        # only orders changed: order_facts alone, rebuilt whole (no deal to refresh)
+        # only orders changed: order_facts alone, rebuilt whole (its statements read an empty
+        # history_refresh_deals: no deal to refresh)
         sql.execute(cur, "funnel/create_refresh_deals", through_event_id=last_event_id)
         _rebuild_order_facts(cur, orders, full=True)
         return HistoryRefresh("none", 0, through, orders_rebuilt=True)
@@ -164,8 +163,7 @@ def refresh_history(
     kept = sql.fetch_one(cur, "funnel/get_quarter_states_through")["captured_through"]
     for name in _DEAL_HISTORY:
         sql.execute(cur, name, full_rebuild=full)
-    # quarter starts the history has newly reached get every deal's state
-    sql.execute(cur, "funnel/insert_quarter_states", full_rebuild=full, captured_through=kept)
+    _rebuild_counts(cur, full, kept, through)
     # the refreshed deals' orders follow their scope fields; every order when orders changed
     _rebuild_order_facts(cur, orders, full=full or orders is not None)
     sql.execute(
@@ -179,6 +177,31 @@ def refresh_history(
     return HistoryRefresh(
         "full" if full else "incremental", refreshed, last_event_id, orders is not None
     )
+
+
+def _rebuild_counts(
+    cur: duckdb.DuckDBPyConnection, full: bool, kept: dt.datetime | None, through: int
+) -> None:
+    """win_cycle_days and deal_quarter_states after the deal history: everything, or (an
+    incremental refresh of the events after `through`) the refreshed deals' cells and states,
+    one closing month or quarter start at a time so each reads only its own row groups; kept
+    is the latest quarter start deal_quarter_states held before, and a later one the history
+    reached gets every deal."""
+    if full:
+        sql.execute(cur, "funnel/insert_win_cycle_days")
+    else:
+        for month in sql.fetch_all(cur, "funnel/list_refresh_months"):
+            sql.execute(cur, "funnel/recount_win_cycle_days", **month)
+    rows = []
+    if not full:
+        rows = sql.fetch_all(cur, "funnel/list_state_quarters_after", through_event_id=through)
+    rows = rows or sql.fetch_all(cur, "funnel/list_state_quarters")
+    quarters = [row["quarter_start"] for row in rows]
+    sql.execute(cur, "funnel/insert_quarter_states", full_rebuild=full, quarter_starts=quarters)
+    if not full:
+        for quarter_start in quarters:
+            if kept is None or quarter_start > kept:
+                sql.execute(cur, "funnel/insert_quarter_states_at", at=quarter_start)
 
 
 def _rebuild_order_facts(

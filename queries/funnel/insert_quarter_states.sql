@@ -1,35 +1,32 @@
--- Writes deal_quarter_states from deal_spans (already rebuilt) for every quarter start after
--- the first event's quarter up to the latest event: every deal's state ($full_rebuild, and
--- for quarter starts after $captured_through, which the history has newly reached), else the
--- states of the deals in history_refresh_deals; in quarter order.
+-- Writes deal_quarter_states from deal_spans (already rebuilt) for every deal ($full_rebuild)
+-- or the deals in history_refresh_deals: each one's state at every quarter start in
+-- $quarter_starts (list_state_quarters), in quarter order. (A quarter start the history newly
+-- reached gets the other deals' states from insert_quarter_states_at.)
 insert into deal_quarter_states
-with bounds as (
-    select min(valid_from) as first_at, max(valid_from) as last_at
-    from deal_spans
+with quarters as (
+    select unnest($quarter_starts::timestamp[]) as quarter_start
 ),
 
-quarters as (
-    select unnest(generate_series(
-        date_trunc('quarter', first_at) + interval 3 month, last_at, interval 3 month
-    ))::timestamp as quarter_start
-    from bounds
+chosen as (
+    -- the refreshed deals' spans first (a handful), then the quarters they cover
+    select *
+    from deal_spans
+    where $full_rebuild
+        or opportunity_id in (select opportunity_id from history_refresh_deals)
 )
 
 select
     quarters.quarter_start,
-    spans.opportunity_id,
-    spans.stage_id,
-    spans.amount_rc,
-    spans.probability,
-    spans.expected_close_date,
-    spans.forecast_category,
-    spans.owner_rep_id,
-    spans.territory_id,
-    spans.product_id
+    chosen.opportunity_id,
+    chosen.stage_id,
+    chosen.amount_rc,
+    chosen.probability,
+    chosen.expected_close_date,
+    chosen.forecast_category,
+    chosen.owner_rep_id,
+    chosen.territory_id,
+    chosen.product_id
 from quarters
-inner join deal_spans as spans
-    on spans.valid_from < quarters.quarter_start and spans.valid_to >= quarters.quarter_start
-where $full_rebuild
-    or quarters.quarter_start > coalesce($captured_through, '-infinity'::timestamp)
-    or spans.opportunity_id in (select opportunity_id from history_refresh_deals)
-order by quarters.quarter_start, spans.opportunity_id
+inner join chosen
+    on chosen.valid_from < quarters.quarter_start and chosen.valid_to >= quarters.quarter_start
+order by quarters.quarter_start, chosen.opportunity_id
