@@ -36,29 +36,32 @@ order by closed_month, owner_rep_id, stage_id, whole_days;
 create or replace macro win_cycle_medians(
     rep_ids, filter_territory_id, filter_product_id, from_at, to_at
 ) as table
-    with bounds as (
-        -- the window's whole months [first_month, end_month) that the roll-up can answer
-        -- (none with a territory or product filter: first_month = end_month = to_at)
+    with window_months as (
+        -- the window's first whole month, and the month it ends in
+        select
+            case
+                when date_trunc('month', from_at::timestamp) = from_at::timestamp
+                    then from_at::timestamp
+                else date_trunc('month', from_at::timestamp) + interval 1 month
+            end as first_whole,
+            date_trunc('month', to_at::timestamp) as last_partial
+    ),
+
+    bounds as (
+        -- the whole months [first_month, end_month) the roll-up answers (none under a
+        -- territory or product filter: first_month = end_month = to_at)
         select
             case
                 when filter_territory_id is not null or filter_product_id is not null
                     then to_at::timestamp
-                when date_trunc('month', from_at::timestamp) = from_at::timestamp
-                    then from_at::timestamp
-                else date_trunc('month', from_at::timestamp) + interval 1 month
+                else first_whole
             end as first_month,
             case
                 when filter_territory_id is not null or filter_product_id is not null
                     then to_at::timestamp
-                else greatest(
-                    date_trunc('month', to_at::timestamp),
-                    case
-                        when date_trunc('month', from_at::timestamp) = from_at::timestamp
-                            then from_at::timestamp
-                        else date_trunc('month', from_at::timestamp) + interval 1 month
-                    end
-                )
+                else greatest(last_partial, first_whole)
             end as end_month
+        from window_months
     ),
 
     counted as (
