@@ -212,6 +212,32 @@ def test_goal_is_spread_over_months_and_matches_the_scope(tiny) -> None:
     assert metrics.load_goal_total(tiny, ("team", 2), Q1) is None
 
 
+def test_the_finest_goal_wins_month_by_month(db, tiny) -> None:
+    company = ("company", None)
+    with db.transaction() as cur:  # a monthly goal for April only, none in Q1
+        cur.execute(
+            "insert into goals (period_kind, period_start, period_end, scope_kind, scope_id,"
+            " metric, target) values ('month', '2026-04-01', '2026-05-01', 'company', null,"
+            " 'bookings', 1200)"
+        )
+    # April's monthly goal does not hide Q1's quarterly one
+    assert metrics.load_goal_total(tiny, company, Q1) == pytest.approx(9000, abs=0.02)
+    april = metrics.Period(dt.date(2026, 4, 1), dt.date(2026, 5, 1))
+    assert metrics.load_goal_total(tiny, company, april) == pytest.approx(1200)
+    with db.transaction() as cur:  # February gets a goal of its own: it replaces Q1's share
+        cur.execute(
+            "insert into goals (period_kind, period_start, period_end, scope_kind, scope_id,"
+            " metric, target) values ('month', '2026-02-01', '2026-03-01', 'company', null,"
+            " 'bookings', 2000)"
+        )
+    monthly = metrics.load_goal_by_month(tiny, company, Q1)
+    assert monthly["target"].astype(float).round(2).tolist() == [
+        round(9000 * 31 / 90, 2),
+        2000.0,
+        round(9000 * 31 / 90, 2),
+    ]
+
+
 def test_bookings_vs_goal_has_every_month_and_cumulates(tiny) -> None:
     frame = metrics.load_bookings_vs_goal(tiny, ADMIN, Q1)
     assert frame["bookings"].tolist() == [0.0, 1000.0, 3000.0]
