@@ -2,39 +2,12 @@
 -- quota of a plan assignment: one row per rep the viewer may see ($scope_kind, $scope_rep_id,
 -- $scope_team_id), optionally only rep $only_rep_id, with the goal (null when none is set).
 -- A goal set for a longer or shorter period counts by its days inside the quarter; where
--- goals of several period kinds exist for a rep, the finest kind wins.
-with rep_goals as (
-    select
-        scope_id as rep_id,
-        target,
-        period_start,
-        period_end,
-        dense_rank() over (
-            partition by scope_id
-            order by case period_kind when 'month' then 1 when 'quarter' then 2 else 3 end
-        ) as kind_rank
-    from goals
-    where scope_kind = 'rep'
-        and metric = 'bookings'
-        and period_start < $quarter_end
-        and period_end > $quarter_start
-),
-
-spread as (
-    select
-        rep_id,
-        sum(
-            target
-            * date_diff(
-                'day',
-                greatest(period_start, cast($quarter_start as date)),
-                least(period_end, cast($quarter_end as date))
-            )
-            / date_diff('day', period_start, period_end)
-        ) as goal
-    from rep_goals
-    where kind_rank = 1
-    group by rep_id
+-- goals of several period kinds cover a month for a rep, the finest kind wins in that month
+-- (goal_shares).
+with spread as (
+    select scope_id as rep_id, sum(share) as goal
+    from goal_shares('rep', 'bookings', $quarter_start, $quarter_end)
+    group by scope_id
 ),
 
 final as (

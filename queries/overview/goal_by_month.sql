@@ -1,8 +1,7 @@
 -- Goal per calendar month for one scope ($scope_kind_goal, $scope_id_goal; null id = the
 -- company) and $metric, over months starting in [$start, $end). A goal set for a longer
--- period is spread over its days. Where goals of several period kinds cover a month, the
--- finest kind wins in that month, so nothing is counted twice (a monthly goal for April does
--- not hide the quarterly goal of Q1).
+-- period is spread over its days; where goals of several period kinds cover a month, the
+-- finest kind wins in that month, so nothing is counted twice (goal_shares, 021).
 with months as (
     select unnest(generate_series(
         date_trunc('month', cast($start as date)),
@@ -11,40 +10,16 @@ with months as (
     ))::date as month_start
 ),
 
-scope_goals as (
-    select period_start, period_end, target, period_kind
-    from goals
-    where scope_kind = $scope_kind_goal
-        and scope_id is not distinct from $scope_id_goal
-        and metric = $metric
-),
-
-shares as (
-    -- each goal's share of each month it covers, and its kind's rank among the month's goals
-    select
-        months.month_start,
-        scope_goals.target
-        * date_diff(
-            'day',
-            greatest(months.month_start, scope_goals.period_start),
-            least((months.month_start + interval 1 month)::date, scope_goals.period_end)
-        )
-        / date_diff('day', scope_goals.period_start, scope_goals.period_end) as share,
-        dense_rank() over (
-            partition by months.month_start
-            order by case scope_goals.period_kind when 'month' then 1 when 'quarter' then 2 else 3 end
-        ) as kind_rank
-    from months
-    inner join scope_goals
-        on scope_goals.period_start < (months.month_start + interval 1 month)::date
-        and scope_goals.period_end > months.month_start
-),
-
 spread as (
-    select month_start, sum(share) as target
-    from shares
-    where kind_rank = 1
-    group by month_start
+    select shares.piece_start as month_start, sum(shares.share) as target
+    from goal_shares(
+        $scope_kind_goal,
+        $metric,
+        date_trunc('month', cast($start as date)),
+        date_trunc('month', cast($end as date) - interval 1 day) + interval 1 month
+    ) as shares
+    where shares.scope_id is not distinct from $scope_id_goal
+    group by shares.piece_start
 )
 
 select

@@ -4,8 +4,8 @@
 -- ($scope_kind, $scope_rep_id, $scope_team_id; divisions and teams within the scope team's
 -- subtree). Actual: won deals in scope closed in the period (won deals, bookings). Plan:
 -- bookings goals set for the unit, each spread over its days and counted for the days it
--- overlaps the period; where several goal period kinds exist the finest wins. Product and
--- territory goals are company-wide, so they count only for scope 'all'.
+-- overlaps the period, the finest goal period kind winning in each month (goal_shares).
+-- Product and territory goals are company-wide, so they count only for scope 'all'.
 with recursive team_region(team_id, region_team_id) as (
     select team_id, team_id from teams where team_level = 'region'
     union all
@@ -73,44 +73,22 @@ units as (
     where $dimension = 'territory' and territory_kind = 'region'
 ),
 
-unit_goals as (
-    select
-        scope_id as unit_id,
-        period_start,
-        period_end,
-        target,
-        dense_rank() over (
-            partition by scope_id
-            order by case period_kind when 'month' then 1 when 'quarter' then 2 else 3 end
-        ) as kind_rank
-    from goals
-    where metric = 'bookings'
-        and scope_kind = case $dimension
+plans as (
+    -- the units' goals for the period, the finest kind winning in each month (goal_shares)
+    select scope_id as unit_id, sum(share) as plan
+    from goal_shares(
+        case $dimension
             when 'division' then 'team'
             when 'team' then 'team'
             when 'product' then 'product'
             when 'territory' then 'territory'
-        end
-        and ($dimension in ('division', 'team') or $scope_kind = 'all')
-        and period_start < cast($end as date)
-        and period_end > cast($start as date)
-),
-
-plans as (
-    select
-        unit_id,
-        sum(
-            target
-            * date_diff(
-                'day',
-                greatest(period_start, cast($start as date)),
-                least(period_end, cast($end as date))
-            )
-            / date_diff('day', period_start, period_end)
-        ) as plan
-    from unit_goals
-    where kind_rank = 1
-    group by unit_id
+        end,
+        'bookings',
+        $start,
+        $end
+    )
+    where $dimension in ('division', 'team') or $scope_kind = 'all'
+    group by scope_id
 ),
 
 final as (
