@@ -13,56 +13,68 @@ create or replace macro analytics_reps(rep_ids) as table
     from reps
     where rep_ids is null or rep_id = any(rep_ids);
 
+-- Whether a row of a deal (its owner_rep_id, territory_id, product_id) is one a viewer may
+-- see under the page filters: the one scope test every table macro below applies.
+create or replace macro analytics_in_scope(
+    rep_ids, filter_territory_id, filter_product_id, owner_rep_id, territory_id, product_id
+) as
+    (rep_ids is null or owner_rep_id = any(rep_ids))
+    and (filter_territory_id is null
+        or list_contains(analytics_territories(filter_territory_id), territory_id))
+    and (filter_product_id is null or product_id = filter_product_id);
+
 -- The opportunities rows a viewer may see under the page filters.
 create or replace macro analytics_deals(rep_ids, filter_territory_id, filter_product_id) as table
     select opportunities.*
     from opportunities
-    where (rep_ids is null or opportunities.owner_rep_id = any(rep_ids))
-        and (filter_territory_id is null
-            or list_contains(analytics_territories(filter_territory_id), opportunities.territory_id))
-        and (filter_product_id is null or opportunities.product_id = filter_product_id);
+    where analytics_in_scope(
+        rep_ids, filter_territory_id, filter_product_id,
+        opportunities.owner_rep_id, opportunities.territory_id, opportunities.product_id
+    );
 
 -- The deal_spans rows a viewer may see under the page filters.
 create or replace macro analytics_spans(rep_ids, filter_territory_id, filter_product_id) as table
     select deal_spans.*
     from deal_spans
-    where (rep_ids is null or deal_spans.owner_rep_id = any(rep_ids))
-        and (filter_territory_id is null
-            or list_contains(analytics_territories(filter_territory_id), deal_spans.territory_id))
-        and (filter_product_id is null or deal_spans.product_id = filter_product_id);
+    where analytics_in_scope(
+        rep_ids, filter_territory_id, filter_product_id,
+        deal_spans.owner_rep_id, deal_spans.territory_id, deal_spans.product_id
+    );
 
 -- The deal_stage_stays rows a viewer may see under the page filters.
 create or replace macro analytics_stays(rep_ids, filter_territory_id, filter_product_id) as table
     select deal_stage_stays.*
     from deal_stage_stays
-    where (rep_ids is null or deal_stage_stays.owner_rep_id = any(rep_ids))
-        and (filter_territory_id is null
-            or list_contains(analytics_territories(filter_territory_id), deal_stage_stays.territory_id))
-        and (filter_product_id is null or deal_stage_stays.product_id = filter_product_id);
+    where analytics_in_scope(
+        rep_ids, filter_territory_id, filter_product_id,
+        deal_stage_stays.owner_rep_id, deal_stage_stays.territory_id, deal_stage_stays.product_id
+    );
 
 -- The deal_facts rows a viewer may see under the page filters.
 create or replace macro analytics_facts(rep_ids, filter_territory_id, filter_product_id) as table
     select deal_facts.*
     from deal_facts
-    where (rep_ids is null or deal_facts.owner_rep_id = any(rep_ids))
-        and (filter_territory_id is null
-            or list_contains(analytics_territories(filter_territory_id), deal_facts.territory_id))
-        and (filter_product_id is null or deal_facts.product_id = filter_product_id);
+    where analytics_in_scope(
+        rep_ids, filter_territory_id, filter_product_id,
+        deal_facts.owner_rep_id, deal_facts.territory_id, deal_facts.product_id
+    );
 
 -- The deal_win_cycles rows a viewer may see under the page filters.
-create or replace macro analytics_win_cycles(rep_ids, filter_territory_id, filter_product_id) as table
+create or replace macro analytics_win_cycles(
+    rep_ids, filter_territory_id, filter_product_id
+) as table
     select deal_win_cycles.*
     from deal_win_cycles
-    where (rep_ids is null or deal_win_cycles.owner_rep_id = any(rep_ids))
-        and (filter_territory_id is null
-            or list_contains(analytics_territories(filter_territory_id), deal_win_cycles.territory_id))
-        and (filter_product_id is null or deal_win_cycles.product_id = filter_product_id);
+    where analytics_in_scope(
+        rep_ids, filter_territory_id, filter_product_id,
+        deal_win_cycles.owner_rep_id, deal_win_cycles.territory_id, deal_win_cycles.product_id
+    );
 
 -- The deal_closings rows a viewer may see under the page filters.
 create or replace macro analytics_closings(rep_ids, filter_territory_id, filter_product_id) as table
     select deal_closings.*
     from deal_closings
-    where (rep_ids is null or deal_closings.owner_rep_id = any(rep_ids))
-        and (filter_territory_id is null
-            or list_contains(analytics_territories(filter_territory_id), deal_closings.territory_id))
-        and (filter_product_id is null or deal_closings.product_id = filter_product_id);
+    where analytics_in_scope(
+        rep_ids, filter_territory_id, filter_product_id,
+        deal_closings.owner_rep_id, deal_closings.territory_id, deal_closings.product_id
+    );

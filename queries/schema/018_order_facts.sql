@@ -78,11 +78,11 @@ select
     (select count(*) from returns),
     (select coalesce(max(return_id), 0) from returns);
 
--- The order_facts rows a viewer may see under the page filters (as analytics_deals, 015).
+-- The order_facts rows a viewer may see under the page filters (analytics_in_scope, 015).
 create macro analytics_order_facts(rep_ids, filter_territory_id, filter_product_id) as table
     select order_facts.*
     from order_facts
-    where (rep_ids is null or order_facts.owner_rep_id = any(rep_ids))
-        and (filter_territory_id is null
-            or list_contains(analytics_territories(filter_territory_id), order_facts.territory_id))
-        and (filter_product_id is null or order_facts.product_id = filter_product_id);
+    where analytics_in_scope(
+        rep_ids, filter_territory_id, filter_product_id,
+        order_facts.owner_rep_id, order_facts.territory_id, order_facts.product_id
+    );

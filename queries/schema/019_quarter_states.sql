@@ -52,14 +52,13 @@ inner join deal_spans as spans
     on spans.valid_from < quarters.quarter_start and spans.valid_to >= quarters.quarter_start
 order by quarters.quarter_start, spans.opportunity_id;
 
--- The deal_quarter_states rows a viewer may see under the page filters (as analytics_deals,
+-- The deal_quarter_states rows a viewer may see under the page filters (analytics_in_scope,
 -- 015).
 create macro analytics_quarter_states(rep_ids, filter_territory_id, filter_product_id) as table
     select deal_quarter_states.*
     from deal_quarter_states
-    where (rep_ids is null or deal_quarter_states.owner_rep_id = any(rep_ids))
-        and (filter_territory_id is null
-            or list_contains(
-                analytics_territories(filter_territory_id), deal_quarter_states.territory_id
-            ))
-        and (filter_product_id is null or deal_quarter_states.product_id = filter_product_id);
+    where analytics_in_scope(
+        rep_ids, filter_territory_id, filter_product_id,
+        deal_quarter_states.owner_rep_id, deal_quarter_states.territory_id,
+        deal_quarter_states.product_id
+    );
