@@ -4,7 +4,7 @@
 -- everyone, and a tab scans the derived tables a dozen times. rep_ids null = every rep (an
 -- admin or executive with no team filter): the test is then a constant and costs nothing; a
 -- list (possibly empty) keeps the deals of those reps only. Territory and product filters as
--- before. Replaces the 006/010/013 definitions (waterfall_moves: 016, win_cycle_medians: 017);
+-- before. Replaces the 006/010/013 definitions (waterfall_moves: 016, win_cycle_medians: 020);
 -- the queries pass $rep_ids, $territory_id, $product_id.
 
 -- The reps of a list (null = every rep): for queries that group by rep.

@@ -1,10 +1,10 @@
 -- 020_win_cycle_days: the stays behind the historical forecast's medians, counted per closing
--- month, rep, stage and whole days. The medians (017) count a year of deal_win_cycles per
--- stage and whole day on every Forecast view: 8M stays at 10M deals. Per month and rep the
--- same counts are about 15 times fewer rows, and a viewer's scope is a set of reps, so
--- win_cycle_medians reads the whole months of its window from win_cycle_days and only the
--- partial months at either end from deal_win_cycles. A territory or product filter (not
--- kept in the roll-up) reads deal_win_cycles for the whole window, as before.
+-- month, rep, stage and whole days. The medians (in whole days, 017) counted a year of
+-- deal_win_cycles per stage and whole day on every Forecast view: 8M stays at 10M deals.
+-- Per month and rep the same counts are about 15 times fewer rows, and a viewer's scope is a
+-- set of reps, so win_cycle_medians reads the whole months of its window from win_cycle_days
+-- and only the partial months at either end from deal_win_cycles. A territory or product
+-- filter (not kept in the roll-up) reads deal_win_cycles for the whole window, as before.
 --
 -- Derived like deal_win_cycles: dashboard.funnel.refresh_history recounts the (month, rep)
 -- cells the refreshed deals' stays were in, before and after (history_refresh_cells), and
@@ -30,9 +30,10 @@ group by all
 order by closed_month, owner_rep_id, stage_id, whole_days;
 
 -- Per open stage, the median whole days from entering the stage to the win, over the stays of
--- the deals a viewer may see won in [from_at, to_at), exactly as in 017: the stays per stage
--- and whole day come from win_cycle_days for the window's whole months (when no territory or
--- product filter is set) and from deal_win_cycles for the rest.
+-- the deals a viewer may see won in [from_at, to_at): exactly quantile_cont(whole_days, 0.5)
+-- (the middle value, or the mean of the two middle values), read off the count of stays per
+-- stage and whole day - from win_cycle_days for the window's whole months (when no territory
+-- or product filter is set) and from deal_win_cycles for the rest.
 create or replace macro win_cycle_medians(
     rep_ids, filter_territory_id, filter_product_id, from_at, to_at
 ) as table
