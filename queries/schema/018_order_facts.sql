@@ -9,7 +9,9 @@
 -- Derived like deal_facts (010): dashboard.funnel.refresh_history rebuilds the rows of the
 -- deals it refreshes (their scope fields may have moved), and every row when orders, order
 -- lines or returns changed since order_facts_state (orders are only ever added or removed
--- whole, with ids that only grow, so the row counts and highest ids tell).
+-- whole, with ids that only grow, so the row counts and highest ids tell). Both tables start
+-- empty here: with no state recorded, the first refresh (every page and command that reads
+-- them runs one first) builds order_facts whole.
 
 create table order_facts (
     order_id bigint not null,
@@ -25,37 +27,6 @@ create table order_facts (
     return_amount decimal(38, 4)            -- their amount (null: none)
 );
 
-insert into order_facts
-with line_values as (
-    select order_id, sum(sales_amount) as order_value
-    from order_lines
-    group by order_id
-),
-
-returned as (
-    select order_id, count(*) as returns, sum(return_amount) as return_amount
-    from returns
-    group by order_id
-)
-
-select
-    orders.order_id,
-    orders.order_date,
-    orders.order_status,
-    orders.delivery_status,
-    orders.opportunity_id,
-    deal_facts.owner_rep_id,
-    deal_facts.territory_id,
-    deal_facts.product_id,
-    line_values.order_value,
-    coalesce(returned.returns, 0) as returns,
-    returned.return_amount
-from orders
-inner join deal_facts on deal_facts.opportunity_id = orders.opportunity_id
-left join line_values on line_values.order_id = orders.order_id
-left join returned on returned.order_id = orders.order_id
-order by orders.order_date, orders.order_id;
-
 -- What order_facts was built from: the rows and highest ids of orders, order_lines and
 -- returns at the last rebuild (one row).
 create table order_facts_state (
@@ -67,16 +38,6 @@ create table order_facts_state (
     returns_seen bigint not null,
     last_return_id bigint not null
 );
-
-insert into order_facts_state
-select
-    'order_facts',
-    (select count(*) from orders),
-    (select coalesce(max(order_id), 0) from orders),
-    (select count(*) from order_lines),
-    (select coalesce(max(order_line_id), 0) from order_lines),
-    (select count(*) from returns),
-    (select coalesce(max(return_id), 0) from returns);
 
 -- The order_facts rows a viewer may see under the page filters (analytics_in_scope, 015).
 create macro analytics_order_facts(rep_ids, filter_territory_id, filter_product_id) as table

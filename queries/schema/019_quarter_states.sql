@@ -8,7 +8,9 @@
 --
 -- Derived like deal_spans: dashboard.funnel.refresh_history rewrites the rows of the deals it
 -- refreshes (every quarter) and adds every deal's rows for a quarter start the history has
--- newly reached; a quarter start past the latest event is read from deal_spans instead.
+-- newly reached; a quarter start it does not hold is read from deal_spans instead. It starts
+-- empty here (the reads fall back to deal_spans) and fills at the next refresh that folds in
+-- an event, or at a full rebuild.
 
 create table deal_quarter_states (
     quarter_start timestamp not null,
@@ -22,35 +24,6 @@ create table deal_quarter_states (
     territory_id integer,
     product_id integer
 );
-
-insert into deal_quarter_states
-with bounds as (
-    select min(valid_from) as first_at, max(valid_from) as last_at
-    from deal_spans
-),
-
-quarters as (
-    select unnest(generate_series(
-        date_trunc('quarter', first_at) + interval 3 month, last_at, interval 3 month
-    ))::timestamp as quarter_start
-    from bounds
-)
-
-select
-    quarters.quarter_start,
-    spans.opportunity_id,
-    spans.stage_id,
-    spans.amount_rc,
-    spans.probability,
-    spans.expected_close_date,
-    spans.forecast_category,
-    spans.owner_rep_id,
-    spans.territory_id,
-    spans.product_id
-from quarters
-inner join deal_spans as spans
-    on spans.valid_from < quarters.quarter_start and spans.valid_to >= quarters.quarter_start
-order by quarters.quarter_start, spans.opportunity_id;
 
 -- The deal_quarter_states rows a viewer may see under the page filters (analytics_in_scope,
 -- 015).

@@ -495,3 +495,22 @@ def test_win_cycle_medians_equal_the_median_of_the_stays(workspace, first, last,
         ).fetchall()
     assert found == expected
     assert found or filters  # the unfiltered windows hold stays
+
+
+def test_a_workspace_upgraded_to_the_order_and_quarter_tables_fills_them(workspace) -> None:
+    # as migrations 018 and 019 leave them: empty, no order state recorded
+    with workspace.transaction() as cur:
+        cur.execute("delete from order_facts")
+        cur.execute("delete from order_facts_state")
+        cur.execute("delete from deal_quarter_states")
+        assert not funnel.history_is_current(cur)
+        done = funnel.refresh_history(cur)
+        assert (done.mode, done.orders_rebuilt) == ("none", True)
+        assert cur.execute(ORDER_FACTS_DIFFERENCES).fetchone()[0] == 0
+        assert funnel.history_is_current(cur)  # the quarter states wait for the next event
+        deal_id = cur.execute("select min(opportunity_id) from opportunities").fetchone()[0]
+        deal = deals.get_deal(cur, SYSTEM, deal_id)
+        deals.update_deal(cur, SYSTEM, deal_id, deal["row_version"], {"next_step": "Call"})
+        assert funnel.refresh_history(cur).mode == "incremental"
+        assert_derived_match(cur)
+        assert cur.execute("select count(*) from deal_quarter_states").fetchone()[0] > 0
