@@ -160,10 +160,15 @@ def refresh_history(
     else:
         sql.execute(cur, "funnel/create_refresh_deals", through_event_id=through)
         refreshed = int(sql.fetch_one(cur, "funnel/count_refresh_deals")["deals"])
-    kept = sql.fetch_one(cur, "funnel/get_quarter_states_through")["captured_through"]
+    # the quarter starts deal_quarter_states holds, before the refreshed deals' rows go
+    held = (
+        []
+        if full
+        else sql.fetch_all(cur, "funnel/list_state_quarters_after", through_event_id=through)
+    )
     for name in _DEAL_HISTORY:
         sql.execute(cur, name, full_rebuild=full)
-    _rebuild_counts(cur, full, kept, through)
+    _rebuild_counts(cur, full, held)
     # the refreshed deals' orders follow their scope fields; every order when orders changed
     _rebuild_order_facts(cur, orders, full=full or orders is not None)
     sql.execute(
@@ -179,29 +184,27 @@ def refresh_history(
     )
 
 
-def _rebuild_counts(
-    cur: duckdb.DuckDBPyConnection, full: bool, kept: dt.datetime | None, through: int
-) -> None:
+def _rebuild_counts(cur: duckdb.DuckDBPyConnection, full: bool, held: list[dict[str, Any]]) -> None:
     """win_cycle_days and deal_quarter_states after the deal history: everything, or (an
-    incremental refresh of the events after `through`) the refreshed deals' cells and states,
-    one closing month or quarter start at a time so each reads only its own row groups; kept
-    is the latest quarter start deal_quarter_states held before, and a later one the history
-    reached gets every deal."""
+    incremental refresh) the refreshed deals' cells and states, one closing month or quarter
+    start at a time so each reads only its own row groups. `held` lists the quarter starts of
+    an incremental refresh (list_state_quarters_after); one the table did not hold gets every
+    other deal's state too."""
     if full:
         sql.execute(cur, "funnel/insert_win_cycle_days")
     else:
         for month in sql.fetch_all(cur, "funnel/list_refresh_months"):
             sql.execute(cur, "funnel/recount_win_cycle_days", **month)
-    rows = []
+    quarters = held or [
+        {"quarter_start": row["quarter_start"], "is_held": False}
+        for row in sql.fetch_all(cur, "funnel/list_state_quarters")
+    ]
+    starts = [quarter["quarter_start"] for quarter in quarters]
+    sql.execute(cur, "funnel/insert_quarter_states", full_rebuild=full, quarter_starts=starts)
     if not full:
-        rows = sql.fetch_all(cur, "funnel/list_state_quarters_after", through_event_id=through)
-    rows = rows or sql.fetch_all(cur, "funnel/list_state_quarters")
-    quarters = [row["quarter_start"] for row in rows]
-    sql.execute(cur, "funnel/insert_quarter_states", full_rebuild=full, quarter_starts=quarters)
-    if not full:
-        for quarter_start in quarters:
-            if kept is None or quarter_start > kept:
-                sql.execute(cur, "funnel/insert_quarter_states_at", at=quarter_start)
+        for quarter in quarters:
+            if not quarter["is_held"]:
+                sql.execute(cur, "funnel/insert_quarter_states_at", at=quarter["quarter_start"])
 
 
 def _rebuild_order_facts(

@@ -1,7 +1,8 @@
--- list_state_quarters after an incremental refresh, without reading every span: the quarter
--- starts deal_quarter_states holds, widened by the events newer than $through_event_id (the
--- only spans that changed; the event ids' order makes them a few row groups). Empty when it
--- holds none (the caller then uses list_state_quarters).
+-- list_state_quarters for an incremental refresh, without reading every span: the quarter
+-- starts deal_quarter_states holds (is_held; read before the refreshed deals' rows go, or a
+-- quarter start only they were open at would be lost), widened by the events newer than
+-- $through_event_id (the only spans that change; the event ids' order makes them a few row
+-- groups). Empty when it holds none (the caller then uses list_state_quarters).
 with held as (
     select min(quarter_start) as first_start, max(quarter_start) as last_start
     from deal_quarter_states
@@ -22,7 +23,12 @@ bounds as (
     where held.first_start is not null
 )
 
-select unnest(generate_series(first_start, last_start, interval 3 month))::timestamp
-    as quarter_start
-from bounds
-order by quarter_start
+select
+    quarters.quarter_start,
+    quarters.quarter_start between held.first_start and held.last_start as is_held
+from (
+    select unnest(generate_series(first_start, last_start, interval 3 month))::timestamp
+        as quarter_start
+    from bounds
+) as quarters, held
+order by quarters.quarter_start

@@ -11,8 +11,10 @@ import pytest
 
 from dashboard import deals, forecast, funnel, sql, territory
 from dashboard.auth import Viewer
+from dashboard.db import Database, migrate
 from dashboard.metrics import DealFilter, Period, add_months
 from tests.conftest import build_small_demo
+from tests.unit.analytics_fixtures import build_org
 
 SYSTEM = Viewer(1, "system@x", "System", "admin")
 # rows of each derived table missing from what its raw tables give, and the other way round
@@ -514,3 +516,63 @@ def test_a_workspace_upgraded_to_the_order_and_quarter_tables_fills_them(workspa
         assert funnel.refresh_history(cur).mode == "incremental"
         assert_derived_match(cur)
         assert cur.execute("select count(*) from deal_quarter_states").fetchone()[0] > 0
+
+
+def test_a_quarter_only_the_refreshed_deal_was_open_at_keeps_its_state() -> None:
+    # deal A is the only deal open on 2026-01-01, A and B on 2026-04-01; an event of A later
+    # in April refreshes A alone
+    database = Database(":memory:")
+    try:
+        migrate(database)
+        build_org(database)
+        with database.transaction() as cur:
+            first = deals.create_deal(
+                cur,
+                SYSTEM,
+                {"opportunity_name": "A", "owner_rep_id": 1, "amount": "100"},
+                at=dt.datetime(2025, 12, 20),
+            )
+            second = deals.create_deal(
+                cur,
+                SYSTEM,
+                {"opportunity_name": "B", "owner_rep_id": 1, "amount": "200"},
+                at=dt.datetime(2026, 3, 15),
+            )
+            deals.update_deal(  # the history reaches April
+                cur,
+                SYSTEM,
+                second.opportunity_id,
+                second.row_version,
+                {"amount": "250"},
+                at=dt.datetime(2026, 4, 5),
+            )
+            assert funnel.refresh_history(cur).mode == "full"
+            held = cur.execute("select count(*) from deal_quarter_states").fetchone()[0]
+            assert held == 3  # A on 2026-01-01, A and B on 2026-04-01
+            assert_derived_match(cur)
+            deals.update_deal(
+                cur,
+                SYSTEM,
+                first.opportunity_id,
+                first.row_version,
+                {"amount": "150"},
+                at=dt.datetime(2026, 4, 10),
+            )
+            assert funnel.refresh_history(cur).mode == "incremental"
+            assert_derived_match(cur)
+            deals.create_deal(  # a deal entered late with an older date: an earlier quarter
+                cur,
+                SYSTEM,
+                {"opportunity_name": "C", "owner_rep_id": 1, "amount": "300"},
+                at=dt.datetime(2025, 9, 10),
+            )
+            assert funnel.refresh_history(cur).mode == "incremental"
+            assert_derived_match(cur)
+            assert (
+                cur.execute(
+                    "select count(*) from deal_quarter_states where quarter_start = '2025-10-01'"
+                ).fetchone()[0]
+                == 1
+            )
+    finally:
+        database.close()
