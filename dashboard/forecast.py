@@ -618,10 +618,11 @@ def explain_gap(
     _require_viewer(viewer)
     _bounded(period)
     base = base_period(period)
+    params = analytics_params(cur, viewer, filters)
     dimensions = sql.fetch_df(
         cur,
         "forecast/summarise_gap_dimensions",
-        **analytics_params(cur, viewer, filters),
+        **params,
         **period.params(),
         base_start=_midnight(base.start),
         base_end=_midnight(base.end),
@@ -657,7 +658,7 @@ def explain_gap(
     fulfilment = sql.fetch_df(
         cur,
         "forecast/summarise_fulfilment",
-        **analytics_params(cur, viewer, filters),
+        **params,
         **period.params(),
     )
     for column in ("order_value", "return_amount"):
