@@ -364,10 +364,9 @@ def load_history(
         at = _midnight(period.start)
         snapshot = sql.fetch_one(
             cur,
-            "forecast/summarise_quarter_snapshot"
-            if kept is not None and at <= kept
-            else "forecast/summarise_snapshot",
+            "forecast/summarise_snapshot",
             **params,
+            held=kept is not None and at <= kept,
             at=at,
             due_start=period.start,
             due_end=period.end,

@@ -10,6 +10,7 @@ SAMPLES: dict[str, object] = {
     "deals_seen": 0,
     "refreshed_at": dt.datetime(2026, 11, 25, 18, 0),
     "full_rebuild": False,
+    "held": True,
     "closed_month": dt.date(2026, 10, 1),
     "quarter_starts": [dt.datetime(2026, 7, 1), dt.datetime(2026, 10, 1)],
     "orders_seen": 0,

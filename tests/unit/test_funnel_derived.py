@@ -464,8 +464,10 @@ def test_a_quarter_snapshot_reads_the_same_from_the_kept_states_as_from_the_span
                     "due_start": due.start,
                     "due_end": due.end,
                 }
-                kept = sql.fetch_one(cur, "forecast/summarise_quarter_snapshot", **params)
-                assert kept == sql.fetch_one(cur, "forecast/summarise_snapshot", **params)
+                kept = sql.fetch_one(cur, "forecast/summarise_snapshot", **params, held=True)
+                assert kept == sql.fetch_one(
+                    cur, "forecast/summarise_snapshot", **params, held=False
+                )
             assert kept["open_deals"] > 0
 
 
