@@ -150,3 +150,11 @@ def test_the_check_notices_a_cent_a_count_a_day_and_a_missing_row(results) -> No
     )
     assert any("median_days" in problem for problem in problems)
     assert any(problem.startswith("load_what_works: rows only in DuckDB") for problem in problems)
+
+
+def test_the_steal_share_is_the_stolen_part_of_the_ticks_in_between() -> None:
+    assert bench.steal_share((10, 1000), (30, 1400)) == "5%"
+    assert bench.steal_share(None, (30, 1400)) == "unknown"  # not Linux
+    assert bench.steal_share((10, 1000), (10, 1000)) == "unknown"  # no time passed
+    ticks = bench.cpu_ticks()
+    assert ticks is None or 0 <= ticks[0] <= ticks[1]
