@@ -576,7 +576,8 @@ def pandas_outcomes(
 
 def pandas_time_in_stage(tables: Tables, period: Period, now: dt.datetime) -> pd.DataFrame:
     """load_time_in_stage: stage stays rebuilt from the events; per open stage, the stays
-    that ended in the period and the current ones: count, mean and percentiles of days."""
+    that ended in the period and the current ones: count, mean and percentiles of whole days
+    (the floor of the time in the stage)."""
     history = History(tables)
     stays = history.stays()
     keep = tables.is_open[stays["stage"]] & history.visible[stays["last_event"]]
@@ -587,26 +588,27 @@ def pandas_time_in_stage(tables: Tables, period: Period, now: dt.datetime) -> pd
         {
             "stage_id": np.concatenate([stays["stage"][completed], stays["stage"][current]]),
             "is_current": np.repeat([False, True], [completed.sum(), current.sum()]),
-            "micros": np.concatenate(
+            "days": np.concatenate(
                 [
                     stays["left"][completed] - stays["entered"][completed],
                     now_us - stays["entered"][current],
                 ]
-            ),
+            )
+            // DAY_US,
         }
     )
-    grouped = measured.groupby(["stage_id", "is_current"])["micros"]
+    grouped = measured.groupby(["stage_id", "is_current"])["days"]
     summary = grouped.agg(["size", "mean"])
     quantiles = grouped.quantile([0.05, 0.25, 0.5, 0.75, 0.95]).unstack()
     frame = pd.DataFrame(
         {
             "stays": summary["size"],
-            "mean_days": summary["mean"] / 86400e6,
-            "p05_days": quantiles[0.05] / 86400e6,
-            "p25_days": quantiles[0.25] / 86400e6,
-            "median_days": quantiles[0.5] / 86400e6,
-            "p75_days": quantiles[0.75] / 86400e6,
-            "p95_days": quantiles[0.95] / 86400e6,
+            "mean_days": summary["mean"],
+            "p05_days": quantiles[0.05],
+            "p25_days": quantiles[0.25],
+            "median_days": quantiles[0.5],
+            "p75_days": quantiles[0.75],
+            "p95_days": quantiles[0.95],
         }
     ).reset_index()
     frame["state"] = np.where(frame["is_current"], "current", "completed")

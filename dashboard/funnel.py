@@ -4,11 +4,11 @@ pipeline as of any date and the pipeline waterfall between two dates.
 Reached stage k = furthest_stage_order >= k (no event scan). Everything "as of a date" reads
 deal_spans, a derived table holding each deal's state between two consecutive events;
 current-state figures read deal_facts, a narrow copy of the deals in closing order (a period's
-closed deals are a few row groups). refresh_history keeps them (and deal_stage_stays,
-deal_win_cycles and its monthly counts win_cycle_days, deal_closings, deal_quarter_states, and
-order_facts for the orders) in step with opportunity_events: new events are folded in per
-deal, and a history that shrank (an undone import) is rebuilt whole. Readers call it first
-(the loaders' ensure_history, the CLI's refresh).
+closed deals are a few row groups). refresh_history keeps them in step with
+opportunity_events, with deal_stage_stays, deal_win_cycles, deal_closings, deal_quarter_states,
+order_facts for the orders, and the monthly counts closing_days, stay_days and win_cycle_days:
+new events are folded in per deal, and a history that shrank (an undone import) is rebuilt
+whole. Readers call it first (the loaders' ensure_history, the CLI's refresh).
 """
 
 from __future__ import annotations
@@ -70,9 +70,9 @@ FUNNEL_DEFINITIONS: dict[str, str] = {
     "Sales cycle": METRIC_DEFINITIONS["Sales cycle"],
     "Velocity": METRIC_DEFINITIONS["Velocity"]
     + " Open deals at the end of the period (now while it runs).",
-    "Time in stage": "Days a deal stayed in a stage before it moved on (to any stage, won or "
-    "lost), for stays that ended in the period; open deals show their days in the current "
-    "stage so far.",
+    "Time in stage": "Whole days (full 24 hours) a deal stayed in a stage before it moved on "
+    "(to any stage, won or lost), for stays that ended in the period; open deals show their "
+    "whole days in the current stage so far.",
     "Pipeline as of a date": "Open deals as they stood at the end of that day, rebuilt from "
     "the deal history.",
     "Waterfall": "Open pipeline with an expected close date in the close window, from the "
@@ -99,7 +99,7 @@ class HistoryRefresh:
 
 
 _DEAL_HISTORY = (
-    "funnel/create_refresh_cells",
+    "funnel/add_refresh_cells",  # the cells the refreshed deals counted in before
     "funnel/delete_deal_spans",
     "funnel/delete_stage_stays",
     "funnel/delete_deal_facts",
@@ -111,8 +111,10 @@ _DEAL_HISTORY = (
     "funnel/insert_deal_facts",
     "funnel/insert_win_cycles",
     "funnel/insert_deal_closings",
-    "funnel/add_refresh_cells",
+    "funnel/add_refresh_cells",  # ... and after
     "funnel/delete_win_cycle_days",
+    "funnel/delete_stay_days",
+    "funnel/delete_closing_days",
 )
 
 
@@ -166,6 +168,7 @@ def refresh_history(
         if full
         else sql.fetch_all(cur, "funnel/list_state_quarters_after", through_event_id=through)
     )
+    sql.execute(cur, "funnel/create_refresh_cells")
     for name in _DEAL_HISTORY:
         sql.execute(cur, name, full_rebuild=full)
     _rebuild_counts(cur, full, held)
@@ -185,16 +188,23 @@ def refresh_history(
 
 
 def _rebuild_counts(cur: duckdb.DuckDBPyConnection, full: bool, held: list[dict[str, Any]]) -> None:
-    """win_cycle_days and deal_quarter_states after the deal history: everything, or (an
-    incremental refresh) the refreshed deals' cells and states, one closing month or quarter
-    start at a time so each reads only its own row groups. `held` lists the quarter starts of
-    an incremental refresh (list_state_quarters_after); one the table did not hold gets every
-    other deal's state too."""
+    """The monthly counts (win_cycle_days, stay_days, closing_days) and deal_quarter_states after the deal
+    history: everything, or (an incremental refresh) the refreshed deals' cells and states, one
+    month or quarter start at a time so each reads only its own row groups. `held` lists the
+    quarter starts of an incremental refresh (list_state_quarters_after); one the table did
+    not hold gets every other deal's state too."""
     if full:
         sql.execute(cur, "funnel/insert_win_cycle_days")
+        sql.execute(cur, "funnel/insert_stay_days")
+        sql.execute(cur, "funnel/insert_closing_days")
     else:
-        for month in sql.fetch_all(cur, "funnel/list_refresh_months"):
-            sql.execute(cur, "funnel/recount_win_cycle_days", **month)
+        for cells in sql.fetch_all(cur, "funnel/list_refresh_months"):
+            sql.execute(
+                cur,
+                f"funnel/recount_{cells['counts']}",
+                month=cells["month"],
+                rep_ids=cells["rep_ids"],
+            )
     quarters = held or [
         {"quarter_start": row["quarter_start"], "is_held": False}
         for row in sql.fetch_all(cur, "funnel/list_state_quarters")

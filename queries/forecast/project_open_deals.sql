@@ -5,14 +5,15 @@
 -- entering that stage to winning (deals won in the same window), not before $now. The
 -- forecast for [$start, $end) = the sum of amount x chance over deals expected to win in it.
 -- Also returns how many open deals and how much was projected. Scope and filters as
--- analytics_deals; history from deal_facts and deal_win_cycles (win_cycle_medians).
+-- analytics_deals; history from closed_deal_counts and win_cycle_medians.
 with closed_counts as (
-    -- deals closed in the history window (deal_facts in closing order: the window's rows),
-    -- counted per furthest stage reached and final stage (the stages are looked up for
-    -- these few groups, not for every deal)
-    select furthest_stage_order, stage_id, count(*) as deals
-    from analytics_facts($rep_ids, $territory_id, $product_id)
-    where closed_at >= $history_start and closed_at < $history_end
+    -- deals won or lost in the history window (its whole months counted in closing_days),
+    -- per furthest stage reached and final stage (the stages are looked up for these few
+    -- groups, not for every deal)
+    select furthest_stage_order, stage_id, sum(deals) as deals
+    from closed_deal_counts(
+        $rep_ids, $territory_id, $product_id, $history_start, $history_end, true
+    )
     group by furthest_stage_order, stage_id
 ),
 

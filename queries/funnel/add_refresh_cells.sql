@@ -1,7 +1,21 @@
--- Adds to history_refresh_cells the (closing month, rep) cells the rebuilt stays of the deals
--- in history_refresh_deals count in.
+-- Adds to history_refresh_cells the cells the rows of the deals in history_refresh_deals
+-- count in: their win cycles per closing month and rep (win_cycle_days), their completed
+-- stays per month they ended and rep (stay_days), their closing per month and rep
+-- (closing_days). None on a $full_rebuild, which recounts everything.
 insert into history_refresh_cells
-select distinct date_trunc('month', closed_at)::date as closed_month, owner_rep_id
+select distinct 'win_cycle_days', date_trunc('month', closed_at)::date, owner_rep_id
 from deal_win_cycles
 where not $full_rebuild
+    and opportunity_id in (select opportunity_id from history_refresh_deals)
+union
+select distinct 'stay_days', date_trunc('month', left_at)::date, owner_rep_id
+from deal_stage_stays
+where not $full_rebuild
+    and left_at < 'infinity'::timestamp
+    and opportunity_id in (select opportunity_id from history_refresh_deals)
+union
+select distinct 'closing_days', date_trunc('month', closed_at)::date, owner_rep_id
+from deal_facts
+where not $full_rebuild
+    and closed_at is not null
     and opportunity_id in (select opportunity_id from history_refresh_deals)

@@ -3,25 +3,26 @@
 -- in the period, bookings, lost amount, sales cycle of the won (days from created to won,
 -- calendar dates: median and mean), and the deals open at $open_at / $compare_open_at (the
 -- period's end, or now while it runs) with their amount, rebuilt from deal_spans.
--- Scope and filters as analytics_deals; the closed deals come from deal_facts.
+-- Scope and filters as analytics_deals; the closed deals come from closed_deal_counts.
 with closed as (
-    -- the period's closed deals, then the comparison's: each range reads only its row groups
-    -- of deal_facts (kept in closing order)
-    select 1 as period_no, facts.*
-    from analytics_facts(
-        $rep_ids, $territory_id, $product_id
-    ) as facts
-    where facts.closed_at >= $start and facts.closed_at < $end
+    -- the period's closed deals, then the comparison's (load_outcomes refuses overlapping
+    -- periods), counted: per month from closing_days when the slice is by rep or none
+    select 1 as period_no, counts.*
+    from closed_deal_counts(
+        $rep_ids, $territory_id, $product_id,
+        $start, $end, $slice_by in ('none', 'owner', 'team')
+    ) as counts
     union all
-    select 2 as period_no, facts.*
-    from analytics_facts(
-        $rep_ids, $territory_id, $product_id
-    ) as facts
-    where facts.closed_at >= $compare_start and facts.closed_at < $compare_end
-        and not (facts.closed_at >= $start and facts.closed_at < $end)
+    select 2 as period_no, counts.*
+    from closed_deal_counts(
+        $rep_ids, $territory_id, $product_id,
+        $compare_start, $compare_end, $slice_by in ('none', 'owner', 'team')
+    ) as counts
 ),
 
-closed_grouped as (
+closed_days as (
+    -- per period, slice, outcome and cycle days: the cycle days of the won are unique per
+    -- slice below, so they make a map days -> deals
     select
         closed.period_no,
         case $slice_by
@@ -33,17 +34,27 @@ closed_grouped as (
         end as slice_id,
         case $slice_by when 'source' then closed.lead_source when 'rating' then closed.lead_rating end
             as slice_text,
-        count(*) filter (where stages.is_won) as won,
-        count(*) filter (where stages.is_lost) as lost,
-        coalesce(sum(closed.amount_rc) filter (where stages.is_won), 0) as bookings,
-        coalesce(sum(closed.amount_rc) filter (where stages.is_lost), 0) as lost_amount,
-        -- the won deals per whole cycle days (a map days -> deals): the median and mean
-        -- below come from these counts, far cheaper than listing every deal's days
-        histogram(date_diff('day', closed.created_at::date, closed.closed_at::date))
-            filter (where stages.is_won) as cycle_days
+        stages.is_won,
+        closed.cycle_days,
+        sum(closed.deals) as deals,
+        sum(closed.amount) as amount
     from closed
     inner join stages on stages.stage_id = closed.stage_id
-    where stages.is_won or stages.is_lost
+    group by all
+),
+
+closed_grouped as (
+    select
+        period_no,
+        slice_id,
+        slice_text,
+        coalesce(sum(deals) filter (where is_won), 0) as won,
+        coalesce(sum(deals) filter (where not is_won), 0) as lost,
+        coalesce(sum(amount) filter (where is_won), 0) as bookings,
+        coalesce(sum(amount) filter (where not is_won), 0) as lost_amount,
+        -- the won deals per whole cycle days: the median and mean below come from these counts
+        map_from_entries(list((cycle_days, deals)) filter (where is_won)) as cycle_days
+    from closed_days
     group by all
 ),
 

@@ -11,7 +11,7 @@ SAMPLES: dict[str, object] = {
     "refreshed_at": dt.datetime(2026, 11, 25, 18, 0),
     "full_rebuild": False,
     "held": True,
-    "closed_month": dt.date(2026, 10, 1),
+    "month": dt.date(2026, 10, 1),
     "quarter_starts": [dt.datetime(2026, 7, 1), dt.datetime(2026, 10, 1)],
     "orders_seen": 0,
     "last_order_id": 0,
@@ -93,6 +93,6 @@ def prepare(cur) -> None:
         "select opportunity_id from opportunities limit 0"
     )
     cur.execute(
-        "create or replace temp table history_refresh_cells as "
-        "select closed_month, owner_rep_id from win_cycle_days limit 0"
+        "create or replace temp table history_refresh_cells"
+        " (counts varchar, month date, owner_rep_id integer)"
     )

@@ -140,6 +140,41 @@ select
     + (select count(*) from (from raw except all from win_cycle_days))
 """
 
+# deal_stage_stays' completed stays counted per month they ended, rep, stage and whole days
+STAY_DAYS_DIFFERENCES = """
+with raw as (
+    select
+        date_trunc('month', left_at)::date as left_month, owner_rep_id, stage_id,
+        floor(epoch(left_at - entered_at) / 86400)::integer as whole_days, count(*) as stays
+    from deal_stage_stays
+    where left_at < 'infinity'::timestamp
+    group by all
+)
+select
+    (select count(*) from (from stay_days except all from raw))
+    + (select count(*) from (from raw except all from stay_days))
+"""
+
+# deal_facts' won and lost deals counted per closing month, rep, stage, furthest stage and
+# cycle days
+CLOSING_DAYS_DIFFERENCES = """
+with raw as (
+    select
+        date_trunc('month', facts.closed_at)::date as closed_month, facts.owner_rep_id,
+        facts.stage_id, facts.furthest_stage_order,
+        case when stages.is_won then facts.closed_at::date - facts.created_at::date end
+            as cycle_days,
+        count(*) as deals, sum(facts.amount_rc) as amount
+    from deal_facts as facts
+    inner join stages on stages.stage_id = facts.stage_id
+    where facts.closed_at is not null and (stages.is_won or stages.is_lost)
+    group by all
+)
+select
+    (select count(*) from (from closing_days except all from raw))
+    + (select count(*) from (from raw except all from closing_days))
+"""
+
 
 def assert_derived_match(cur) -> None:
     assert cur.execute(FACTS_DIFFERENCES).fetchone()[0] == 0
@@ -148,6 +183,8 @@ def assert_derived_match(cur) -> None:
     assert cur.execute(ORDER_FACTS_DIFFERENCES).fetchone()[0] == 0
     assert cur.execute(QUARTER_STATES_DIFFERENCES).fetchone()[0] == 0
     assert cur.execute(WIN_CYCLE_DAYS_DIFFERENCES).fetchone()[0] == 0
+    assert cur.execute(STAY_DAYS_DIFFERENCES).fetchone()[0] == 0
+    assert cur.execute(CLOSING_DAYS_DIFFERENCES).fetchone()[0] == 0
 
 
 @pytest.fixture(scope="module")
@@ -499,6 +536,81 @@ def test_win_cycle_medians_equal_the_median_of_the_stays(workspace, first, last,
         ).fetchall()
     assert found == expected
     assert found or filters  # the unfiltered windows hold stays
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "filters"),
+    [
+        (dt.datetime(2026, 7, 1), dt.datetime(2026, 10, 1), {}),  # whole months
+        (dt.datetime(2025, 11, 17), dt.datetime(2026, 9, 3), {}),  # parts at both ends
+        (dt.datetime(2026, 3, 4), dt.datetime(2026, 3, 28), {}),  # inside one month
+        (dt.datetime(2025, 11, 1), dt.datetime(2026, 11, 1), {"rep_ids": [1, 2]}),
+        (dt.datetime(2025, 11, 1), dt.datetime(2026, 11, 25), {"product_id": 2}),
+        (dt.datetime(2025, 11, 1), dt.datetime(2026, 11, 25), {"territory_id": 1}),
+    ],
+)
+def test_time_in_stage_equals_the_percentiles_of_the_stays(workspace, first, last, filters) -> None:
+    scope = {"rep_ids": None, "territory_id": None, "product_id": None, **filters}
+    now = dt.datetime(2026, 11, 25, 18)
+    with workspace.reading() as cur:
+        found = sql.fetch_df(
+            cur, "funnel/summarise_time_in_stage", **scope, start=first, end=last, now=now
+        )
+        expected = cur.execute(
+            "with stays as ("
+            " select stage_id, left_at = 'infinity'::timestamp as is_current,"
+            "  floor(epoch(least(left_at, $now::timestamp) - entered_at) / 86400) as days"
+            " from analytics_stays($rep_ids, $territory_id, $product_id)"
+            " where (left_at >= $first and left_at < $last)"
+            "  or (left_at = 'infinity'::timestamp and entered_at <= $now))"
+            " select stage_id, case when is_current then 'current' else 'completed' end as state,"
+            "  count(*) as stays, avg(days) as mean_days,"
+            "  quantile_cont(days, [0.05, 0.25, 0.5, 0.75, 0.95]) as quantiles"
+            " from stays group by all order by state, stage_id",
+            {**scope, "first": first, "last": last, "now": now},
+        ).df()
+    found = found.sort_values(["state", "stage_id"]).reset_index(drop=True)
+    assert found[["stage_id", "state", "stays"]].values.tolist() == (
+        expected[["stage_id", "state", "stays"]].values.tolist()
+    )
+    assert found["mean_days"].tolist() == pytest.approx(expected["mean_days"].tolist())
+    columns = ["p05_days", "p25_days", "median_days", "p75_days", "p95_days"]
+    for row, quantiles in zip(found[columns].values, expected["quantiles"], strict=True):
+        assert list(row) == pytest.approx(list(quantiles))
+    assert (found["state"] == "completed").any() or filters  # the unfiltered windows hold stays
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "filters"),
+    [
+        (dt.datetime(2026, 7, 1), dt.datetime(2026, 10, 1), {}),  # whole months
+        (dt.datetime(2025, 11, 17), dt.datetime(2026, 9, 3), {}),  # parts at both ends
+        (dt.datetime(2026, 3, 4), dt.datetime(2026, 3, 28), {}),  # inside one month
+        (dt.datetime(2025, 11, 1), dt.datetime(2026, 11, 1), {"rep_ids": [1, 2]}),
+        (dt.datetime(2025, 11, 1), dt.datetime(2026, 11, 25), {"product_id": 2}),
+    ],
+)
+def test_closed_deal_counts_equal_the_deals_they_count(workspace, first, last, filters) -> None:
+    scope = {"rep_ids": None, "territory_id": None, "product_id": None, **filters}
+    query = (
+        "select closed_month, owner_rep_id, stage_id, furthest_stage_order, cycle_days,"
+        " sum(deals)::bigint, sum(amount)"
+        " from closed_deal_counts($rep_ids, $territory_id, $product_id, $first, $last, $counted)"
+        " group by all order by all"
+    )
+    with workspace.reading() as cur:
+        counted, deal_by_deal = (
+            cur.execute(query, {**scope, "first": first, "last": last, "counted": flag}).fetchall()
+            for flag in (True, False)
+        )
+        raw_rows = cur.execute(
+            "select count(*) from closed_deal_counts("
+            " $rep_ids, $territory_id, $product_id, $first, $last, false) where deals <> 1",
+            {**scope, "first": first, "last": last},
+        ).fetchone()[0]
+    assert counted == deal_by_deal
+    assert raw_rows == 0  # not counted: one row per deal
+    assert counted or filters  # the unfiltered windows hold closed deals
 
 
 def test_a_workspace_upgraded_to_the_order_and_quarter_tables_fills_them(workspace) -> None:
