@@ -359,6 +359,9 @@ def load_history(
     submissions = list_submissions(cur, viewer, scope, periods[0].start, periods[-1].end)
     # quarter starts up to the latest event are kept in deal_quarter_states (019)
     kept = sql.fetch_one(cur, "funnel/get_quarter_states_through")["captured_through"]
+    goals = metrics.load_goal_by_month(
+        cur, goal_scope, Period(periods[0].start, periods[-1].end)
+    )  # one query for every quarter
     rows = []
     for period in periods:
         at = _midnight(period.start)
@@ -383,7 +386,7 @@ def load_history(
                 "period": period.label,
                 "period_start": period.start,
                 "is_complete": is_complete,
-                "goal": metrics.load_goal_total(cur, goal_scope, period),
+                "goal": metrics.goal_total(goals, period),
                 "actual": actual,
                 "weighted_at_start": float(snapshot["weighted_amount"]),
                 "commit_at_start": float(snapshot["commit_amount"]),

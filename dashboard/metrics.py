@@ -289,10 +289,19 @@ def load_goal_total(
     metric: str = "bookings",
 ) -> float | None:
     """The goal for a scope over a period (None when no goal is set)."""
-    monthly = load_goal_by_month(con, scope, period, metric)
-    if monthly.empty or monthly["target"].isna().all():
+    return goal_total(load_goal_by_month(con, scope, period, metric), period)
+
+
+def goal_total(monthly: pd.DataFrame, period: Period) -> float | None:
+    """The goal over the months of `period` in a load_goal_by_month frame that may cover more
+    (one query for several quarters); None when no goal is set for any of them."""
+    if monthly.empty:
         return None
-    return float(monthly["target"].fillna(0).sum())
+    months = pd.to_datetime(monthly["month_start"]).dt.date
+    inside = monthly["target"][(months >= period.start.replace(day=1)) & (months < period.end)]
+    if inside.isna().all():
+        return None
+    return float(inside.fillna(0).sum())
 
 
 def load_bookings_by_month(

@@ -212,6 +212,16 @@ def test_goal_is_spread_over_months_and_matches_the_scope(tiny) -> None:
     assert metrics.load_goal_total(tiny, ("team", 2), Q1) is None
 
 
+def test_goal_total_reads_its_months_off_a_longer_frame(tiny) -> None:
+    year = metrics.Period(dt.date(2025, 10, 1), dt.date(2026, 7, 1))
+    monthly = metrics.load_goal_by_month(tiny, ("company", None), year)
+    assert len(monthly) == 9
+    assert metrics.goal_total(monthly, Q1) == metrics.load_goal_total(tiny, ("company", None), Q1)
+    q2 = metrics.Period(dt.date(2026, 4, 1), dt.date(2026, 7, 1))
+    assert metrics.goal_total(monthly, q2) is None  # no goal set for Q2
+    assert metrics.goal_total(monthly.iloc[0:0], Q1) is None
+
+
 def test_the_finest_goal_wins_month_by_month(db, tiny) -> None:
     company = ("company", None)
     with db.transaction() as cur:  # a monthly goal for April only, none in Q1
