@@ -6,9 +6,10 @@ deal_spans, a derived table holding each deal's state between two consecutive ev
 current-state figures read deal_facts, a narrow copy of the deals in closing order (a period's
 closed deals are a few row groups). refresh_history keeps them in step with
 opportunity_events, with deal_stage_stays, deal_win_cycles, deal_closings, deal_quarter_states,
-order_facts for the orders, and the monthly counts closing_days, stay_days and win_cycle_days:
-new events are folded in per deal, and a history that shrank (an undone import) is rebuilt
-whole. Readers call it first (the loaders' ensure_history, the CLI's refresh).
+order_facts for the orders, and the monthly counts closing_days, cohort_counts, stay_days and
+win_cycle_days: new events are folded in per deal, and a history that shrank (an undone
+import) is rebuilt whole. Readers call it first (the loaders' ensure_history, the CLI's
+refresh).
 """
 
 from __future__ import annotations
@@ -115,6 +116,7 @@ _DEAL_HISTORY = (
     "funnel/delete_win_cycle_days",
     "funnel/delete_stay_days",
     "funnel/delete_closing_days",
+    "funnel/delete_cohort_counts",
 )
 
 
@@ -188,7 +190,7 @@ def refresh_history(
 
 
 def _rebuild_counts(cur: duckdb.DuckDBPyConnection, full: bool, held: list[dict[str, Any]]) -> None:
-    """The monthly counts (win_cycle_days, stay_days, closing_days) and deal_quarter_states after the deal
+    """The monthly counts (win_cycle_days, stay_days, closing_days, cohort_counts) and deal_quarter_states after the deal
     history: everything, or (an incremental refresh) the refreshed deals' cells and states, one
     month or quarter start at a time so each reads only its own row groups. `held` lists the
     quarter starts of an incremental refresh (list_state_quarters_after); one the table did
@@ -197,6 +199,7 @@ def _rebuild_counts(cur: duckdb.DuckDBPyConnection, full: bool, held: list[dict[
         sql.execute(cur, "funnel/insert_win_cycle_days")
         sql.execute(cur, "funnel/insert_stay_days")
         sql.execute(cur, "funnel/insert_closing_days")
+        sql.execute(cur, "funnel/insert_cohort_counts")
     else:
         for cells in sql.fetch_all(cur, "funnel/list_refresh_months"):
             sql.execute(

@@ -1,7 +1,8 @@
 -- Adds to history_refresh_cells the cells the rows of the deals in history_refresh_deals
 -- count in: their win cycles per closing month and rep (win_cycle_days), their completed
 -- stays per month they ended and rep (stay_days), their closing per month and rep
--- (closing_days). None on a $full_rebuild, which recounts everything.
+-- (closing_days), their creation per month and rep (cohort_counts). None on a $full_rebuild,
+-- which recounts everything.
 insert into history_refresh_cells
 select distinct 'win_cycle_days', date_trunc('month', closed_at)::date, owner_rep_id
 from deal_win_cycles
@@ -18,4 +19,9 @@ select distinct 'closing_days', date_trunc('month', closed_at)::date, owner_rep_
 from deal_facts
 where not $full_rebuild
     and closed_at is not null
+    and opportunity_id in (select opportunity_id from history_refresh_deals)
+union
+select distinct 'cohort_counts', date_trunc('month', created_at)::date, owner_rep_id
+from deal_facts
+where not $full_rebuild
     and opportunity_id in (select opportunity_id from history_refresh_deals)

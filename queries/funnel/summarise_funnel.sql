@@ -1,52 +1,67 @@
 -- Stage funnel, one row per period_no (1 = [$start, $end); 2 = [$compare_start,
 -- $compare_end) when a comparison is given), slice_key and open stage (stage_order,
 -- stage_name): the deals of the cohort ($cohort 'created' = created in the period, 'closed' =
--- closed in it) that reached the stage (furthest_stage_order >= its order, so a skipped stage
+-- won or lost in it) that reached the stage (furthest_stage_order >= its order, so a skipped stage
 -- counts as passed) and their amount; those that reached the next stage (won, for the last
 -- one) and the conversion; the drop-off: lost at the stage, or still open at it.
 -- $slice_by: none, owner, team, territory, product, source, rating, cohort (created month).
 -- The reps the viewer may see ($rep_ids, null = every rep) and the filters ($territory_id,
--- $product_id) as analytics_deals, over deal_facts.
+-- $product_id) as analytics_deals, over created_deal_counts and closed_deal_counts.
 with cohorts as (
-    -- the period's cohort, then the comparison's: each range reads only its row groups of
-    -- deal_facts (kept in closing order, so creation order too, roughly)
+    -- the period's cohort, then the comparison's (load_funnel refuses overlapping periods),
+    -- counted per month (cohort_counts, closing_days) when the slice is by rep or none; the
+    -- cohort not chosen gets no start, so its ranges are empty and read nothing
+    select 1 as period_no, *
+    from created_deal_counts(
+        $rep_ids, $territory_id, $product_id,
+        case when $cohort = 'created' then $start end, $end,
+        $slice_by in ('none', 'owner', 'team')
+    )
+    union all
+    select 2 as period_no, *
+    from created_deal_counts(
+        $rep_ids, $territory_id, $product_id,
+        case when $cohort = 'created' then $compare_start end, $compare_end,
+        $slice_by in ('none', 'owner', 'team')
+    )
+    union all
     select
         1 as period_no,
+        closed_month,
         owner_rep_id,
         territory_id,
         product_id,
         lead_source,
         lead_rating,
         created_at,
-        furthest_stage_order,
         stage_id,
-        amount_rc
-    from analytics_facts(
-        $rep_ids, $territory_id, $product_id
+        furthest_stage_order,
+        deals,
+        amount
+    from closed_deal_counts(
+        $rep_ids, $territory_id, $product_id,
+        case when $cohort = 'closed' then $start end, $end,
+        $slice_by in ('none', 'owner', 'team')
     )
-    where case when $cohort = 'closed' then closed_at else created_at end >= $start
-        and case when $cohort = 'closed' then closed_at else created_at end < $end
     union all
     select
         2 as period_no,
+        closed_month,
         owner_rep_id,
         territory_id,
         product_id,
         lead_source,
         lead_rating,
         created_at,
-        furthest_stage_order,
         stage_id,
-        amount_rc
-    from analytics_facts(
-        $rep_ids, $territory_id, $product_id
+        furthest_stage_order,
+        deals,
+        amount
+    from closed_deal_counts(
+        $rep_ids, $territory_id, $product_id,
+        case when $cohort = 'closed' then $compare_start end, $compare_end,
+        $slice_by in ('none', 'owner', 'team')
     )
-    where case when $cohort = 'closed' then closed_at else created_at end >= $compare_start
-        and case when $cohort = 'closed' then closed_at else created_at end < $compare_end
-        and not (
-            case when $cohort = 'closed' then closed_at else created_at end >= $start
-            and case when $cohort = 'closed' then closed_at else created_at end < $end
-        )
 ),
 
 grouped as (
@@ -63,8 +78,8 @@ grouped as (
             as slice_text,
         furthest_stage_order,
         stage_id,
-        count(*) as deals,
-        sum(amount_rc) as amount
+        sum(deals) as deals,
+        sum(amount) as amount
     from cohorts
     group by all
 ),

@@ -175,6 +175,20 @@ select
     + (select count(*) from (from raw except all from closing_days))
 """
 
+# deal_facts counted per creation month, rep, stage and furthest stage
+COHORT_COUNTS_DIFFERENCES = """
+with raw as (
+    select
+        date_trunc('month', created_at)::date as created_month, owner_rep_id, stage_id,
+        furthest_stage_order, count(*) as deals, sum(amount_rc) as amount
+    from deal_facts
+    group by all
+)
+select
+    (select count(*) from (from cohort_counts except all from raw))
+    + (select count(*) from (from raw except all from cohort_counts))
+"""
+
 
 def assert_derived_match(cur) -> None:
     assert cur.execute(FACTS_DIFFERENCES).fetchone()[0] == 0
@@ -185,6 +199,7 @@ def assert_derived_match(cur) -> None:
     assert cur.execute(WIN_CYCLE_DAYS_DIFFERENCES).fetchone()[0] == 0
     assert cur.execute(STAY_DAYS_DIFFERENCES).fetchone()[0] == 0
     assert cur.execute(CLOSING_DAYS_DIFFERENCES).fetchone()[0] == 0
+    assert cur.execute(COHORT_COUNTS_DIFFERENCES).fetchone()[0] == 0
 
 
 @pytest.fixture(scope="module")
@@ -590,13 +605,24 @@ def test_time_in_stage_equals_the_percentiles_of_the_stays(workspace, first, las
         (dt.datetime(2025, 11, 1), dt.datetime(2026, 11, 25), {"product_id": 2}),
     ],
 )
-def test_closed_deal_counts_equal_the_deals_they_count(workspace, first, last, filters) -> None:
+@pytest.mark.parametrize(
+    ("macro", "keys"),
+    [
+        (
+            "closed_deal_counts",
+            "closed_month, owner_rep_id, stage_id, furthest_stage_order, cycle_days",
+        ),
+        ("created_deal_counts", "created_month, owner_rep_id, stage_id, furthest_stage_order"),
+    ],
+)
+def test_deal_counts_equal_the_deals_they_count(
+    workspace, macro, keys, first, last, filters
+) -> None:
     scope = {"rep_ids": None, "territory_id": None, "product_id": None, **filters}
+    # the macro and keys are the test's own
+    counts = f"{macro}($rep_ids, $territory_id, $product_id, $first, $last, $counted)"
     query = (
-        "select closed_month, owner_rep_id, stage_id, furthest_stage_order, cycle_days,"
-        " sum(deals)::bigint, sum(amount)"
-        " from closed_deal_counts($rep_ids, $territory_id, $product_id, $first, $last, $counted)"
-        " group by all order by all"
+        f"select {keys}, sum(deals)::bigint, sum(amount) from {counts} group by all order by all"  # noqa: S608
     )
     with workspace.reading() as cur:
         counted, deal_by_deal = (
@@ -604,13 +630,12 @@ def test_closed_deal_counts_equal_the_deals_they_count(workspace, first, last, f
             for flag in (True, False)
         )
         raw_rows = cur.execute(
-            "select count(*) from closed_deal_counts("
-            " $rep_ids, $territory_id, $product_id, $first, $last, false) where deals <> 1",
-            {**scope, "first": first, "last": last},
+            f"select count(*) from {counts} where deals <> 1",  # noqa: S608
+            {**scope, "first": first, "last": last, "counted": False},
         ).fetchone()[0]
     assert counted == deal_by_deal
     assert raw_rows == 0  # not counted: one row per deal
-    assert counted or filters  # the unfiltered windows hold closed deals
+    assert counted or filters  # the unfiltered windows hold deals
 
 
 def test_a_workspace_upgraded_to_the_order_and_quarter_tables_fills_them(workspace) -> None:
