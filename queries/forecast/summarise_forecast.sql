@@ -5,22 +5,24 @@
 -- case, commit), their amount and weighted amount (amount x probability); and the unit's
 -- bookings goal for the period (rep and team goals; none for the total here).
 with deals as (
-    -- won in the period, then open and due in it: each part reads only its row groups of
-    -- deal_facts (in closing order, the open deals last)
+    -- won in the period (counted: its whole months from closing_days), then open and due in
+    -- it (deal_facts in closing order: the open deals are the last row groups)
     select
-        facts.owner_rep_id,
-        facts.amount_rc,
-        facts.probability,
-        facts.forecast_category,
+        counts.owner_rep_id,
+        counts.deals,
+        counts.amount::decimal(18, 2) as amount,  -- a month's sum: the deals' own width
+        null::decimal(5, 2) as probability,
+        null::varchar as forecast_category,
         true as is_won
-    from analytics_facts(
-        $rep_ids, $territory_id, $product_id
-    ) as facts
-    inner join stages on stages.stage_id = facts.stage_id
-    where stages.is_won and facts.closed_at >= $start and facts.closed_at < $end
+    from closed_deal_counts(
+        $rep_ids, $territory_id, $product_id, $start, $end, true
+    ) as counts
+    inner join stages on stages.stage_id = counts.stage_id
+    where stages.is_won
     union all
     select
         facts.owner_rep_id,
+        1,
         facts.amount_rc,
         facts.probability,
         facts.forecast_category,
@@ -37,17 +39,17 @@ with deals as (
 per_rep as (
     select
         owner_rep_id,
-        count(*) filter (where is_won) as won,
-        coalesce(sum(amount_rc) filter (where is_won), 0) as bookings,
+        coalesce(sum(deals) filter (where is_won), 0) as won,
+        coalesce(sum(amount) filter (where is_won), 0) as bookings,
         count(*) filter (where not is_won) as open_deals,
-        coalesce(sum(amount_rc) filter (where not is_won and forecast_category = 'commit'), 0)
+        coalesce(sum(amount) filter (where not is_won and forecast_category = 'commit'), 0)
             as commit_amount,
-        coalesce(sum(amount_rc) filter (where not is_won and forecast_category = 'best_case'), 0)
+        coalesce(sum(amount) filter (where not is_won and forecast_category = 'best_case'), 0)
             as best_case_amount,
-        coalesce(sum(amount_rc) filter (where not is_won and forecast_category = 'pipeline'), 0)
+        coalesce(sum(amount) filter (where not is_won and forecast_category = 'pipeline'), 0)
             as pipeline_amount,
-        coalesce(sum(amount_rc) filter (where not is_won), 0) as open_amount,
-        coalesce(sum(amount_rc * probability / 100) filter (where not is_won), 0) as weighted_amount
+        coalesce(sum(amount) filter (where not is_won), 0) as open_amount,
+        coalesce(sum(amount * probability / 100) filter (where not is_won), 0) as weighted_amount
     from deals
     group by owner_rep_id
 ),

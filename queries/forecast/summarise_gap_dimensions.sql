@@ -23,15 +23,19 @@ with won_facts as (
         and not (facts.closed_at >= $start and facts.closed_at < $end)
 ),
 
-won as (
+combined as (
+    -- per period and (product, territory, source) first: a few thousand rows, which the three
+    -- dimensions below roll up instead of each grouping every deal
     select
         period_no,
         product_id,
         territory_id,
         lead_source,
-        amount_rc,
-        amount_rc / nullif(1 - discount_pct / 100, 0) as gross_amount
+        count(*) as won,
+        sum(amount_rc) as bookings,
+        sum(amount_rc / nullif(1 - discount_pct / 100, 0)) as gross_bookings
     from won_facts
+    group by period_no, product_id, territory_id, lead_source
 ),
 
 grouped as (
@@ -45,10 +49,10 @@ grouped as (
         territory_id,
         lead_source,
         period_no,
-        count(*) as won,
-        sum(amount_rc) as bookings,
-        sum(gross_amount) as gross_bookings
-    from won
+        sum(won) as won,
+        sum(bookings) as bookings,
+        sum(gross_bookings) as gross_bookings
+    from combined
     group by grouping sets ((period_no, product_id), (period_no, territory_id), (period_no, lead_source))
 )
 
