@@ -113,7 +113,9 @@ def load_forecast(
         frame[frame["unit_level"] == "rep"].groupby("team_name")["projected_wins"].sum()
     )
     is_team = frame["unit_level"] == "team"
-    frame.loc[is_team, "projected_wins"] = frame.loc[is_team, "unit_name"].map(team_projection)
+    frame.loc[is_team, "projected_wins"] = (
+        frame.loc[is_team, "unit_name"].map(team_projection).astype(float)
+    )
     total = projected[projected["unit_level"] == "total"]["projected_wins"]
     frame.loc[frame["unit_level"] == "total", "projected_wins"] = total.iloc[0] if len(total) else 0
     money = (
