@@ -782,16 +782,50 @@ def _subtree_pairs(territories: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(pairs, columns=["node_id", "territory_id"])
 
 
-def _period_goals(tables: Tables, scope_kind: str, period: Period) -> pd.Series:
-    """Bookings goals of a scope kind set inside the period, in dollars per scope id."""
+def _goal_pieces(tables: Tables, scope_kind: str, period: Period) -> pd.DataFrame:
+    """goal_shares (021): per month of the period (cut to it) and scope of a kind, each bookings
+    goal's target by its days in that piece, the finest period kind the scope has there
+    winning; columns scope_id, piece_start, share (dollars)."""
     goals = tables.goals
-    mask = (
-        (goals["scope_kind"] == scope_kind)
-        & (goals["metric"] == "bookings")
-        & (goals["period_start"] >= pd.Timestamp(period.start))
-        & (goals["period_end"] <= pd.Timestamp(period.end))
-    )
-    return goals[mask].groupby("scope_id", dropna=False)["target_cents"].sum() / 100
+    goals = goals[(goals["scope_kind"] == scope_kind) & (goals["metric"] == "bookings")]
+    starts, ends = goals["period_start"].dt.date, goals["period_end"].dt.date
+    pieces = []
+    month = dt.date(period.start.year, period.start.month, 1)
+    while month < period.end:
+        following = add_months(month, 1)
+        first, last = max(month, period.start), min(following, period.end)
+        here = (starts < last) & (ends > first)
+        if here.any():
+            found = goals[here]
+            rank = found["period_kind"].map(KIND_RANK)
+            finest = rank == rank.groupby(found["scope_id"], dropna=False).transform("min")
+            found = found[finest]
+            inside = np.array(
+                [
+                    (min(last, end) - max(first, start)).days
+                    for start, end in zip(starts[here][finest], ends[here][finest], strict=True)
+                ]
+            )
+            days = (found["period_end"] - found["period_start"]).dt.days.to_numpy()
+            pieces.append(
+                pd.DataFrame(
+                    {
+                        "scope_id": found["scope_id"].to_numpy(),
+                        "piece_start": month,
+                        "share": found["target_cents"].to_numpy() * inside / 100 / days,
+                    }
+                )
+            )
+        month = following
+    if not pieces:
+        return pd.DataFrame({"scope_id": [], "piece_start": [], "share": []})
+    return pd.concat(pieces, ignore_index=True)
+
+
+def _period_goals(tables: Tables, scope_kind: str, period: Period) -> pd.Series:
+    """The bookings goal of each scope of a kind over the period (goal_shares), in dollars."""
+    pieces = _goal_pieces(tables, scope_kind, period)
+    return pieces.groupby("scope_id", dropna=False)["share"].sum()
 
 
 def pandas_territories(tables: Tables, period: Period, today: dt.date) -> pd.DataFrame:
@@ -956,37 +990,14 @@ def _history_window(now: dt.datetime) -> tuple[int, int]:
 def _goal_total(
     tables: Tables, scope_kind: str, scope_id: int | None, period: Period
 ) -> float | None:
-    """metrics.load_goal_total: per month of the period, the goals of the finest kind set for
-    the scope spread over their days and rounded to cents; summed (None when none is set)."""
-    goals = tables.goals
-    mask = (goals["scope_kind"] == scope_kind) & (goals["metric"] == "bookings")
-    mask &= goals["scope_id"].isna() if scope_id is None else goals["scope_id"] == scope_id
-    scope_goals = goals[mask]
-    if scope_goals.empty:
+    """metrics.load_goal_total: per month of the period, the scope's goal shares (the finest
+    kind set winning) rounded to cents; summed (None when none is set)."""
+    pieces = _goal_pieces(tables, scope_kind, period)
+    mine = pieces["scope_id"].isna() if scope_id is None else pieces["scope_id"] == scope_id
+    if not mine.any():
         return None
-    rank = scope_goals["period_kind"].map(KIND_RANK)
-    scope_goals = scope_goals[rank == rank.min()]
-    spans = list(
-        zip(
-            scope_goals["period_start"].dt.date,
-            scope_goals["period_end"].dt.date,
-            scope_goals["target_cents"],
-            strict=True,
-        )
-    )
-    month, total, found = dt.date(period.start.year, period.start.month, 1), 0.0, False
-    while month < period.end:
-        following = add_months(month, 1)
-        spread = [
-            cents * ((min(following, end) - max(month, start)).days) / 100 / (end - start).days
-            for start, end, cents in spans
-            if start < following and end > month
-        ]
-        if spread:
-            total += float(_round_cents(sum(spread)))
-            found = True
-        month = following
-    return total if found else None
+    monthly = pieces[mine].groupby("piece_start")["share"].sum()
+    return float(_round_cents(monthly.to_numpy()).sum())
 
 
 def _projection(tables: Tables, period: Period, now: dt.datetime) -> pd.DataFrame:

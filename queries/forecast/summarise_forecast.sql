@@ -68,14 +68,14 @@ units as (
             else 'Total'
         end as unit_name,
         case when grouping(teams.team_id) = 0 then any_value(teams.team_name) end as team_name,
-        sum(per_rep.won)::bigint as won,
-        sum(per_rep.bookings) as bookings,
-        sum(per_rep.open_deals)::bigint as open_deals,
-        sum(per_rep.commit_amount) as commit_amount,
-        sum(per_rep.best_case_amount) as best_case_amount,
-        sum(per_rep.pipeline_amount) as pipeline_amount,
-        sum(per_rep.open_amount) as open_amount,
-        sum(per_rep.weighted_amount)::decimal(18, 2) as weighted_amount
+        coalesce(sum(per_rep.won), 0)::bigint as won,
+        coalesce(sum(per_rep.bookings), 0) as bookings,
+        coalesce(sum(per_rep.open_deals), 0)::bigint as open_deals,
+        coalesce(sum(per_rep.commit_amount), 0) as commit_amount,
+        coalesce(sum(per_rep.best_case_amount), 0) as best_case_amount,
+        coalesce(sum(per_rep.pipeline_amount), 0) as pipeline_amount,
+        coalesce(sum(per_rep.open_amount), 0) as open_amount,
+        coalesce(sum(per_rep.weighted_amount), 0)::decimal(18, 2) as weighted_amount
     from per_rep
     inner join reps on reps.rep_id = per_rep.owner_rep_id
     inner join teams on teams.team_id = reps.team_id
@@ -83,11 +83,15 @@ units as (
 ),
 
 unit_goals as (
-    select scope_kind, scope_id, sum(target) as goal
-    from goals
-    where scope_kind in ('rep', 'team') and metric = 'bookings'
-        and period_start >= cast($start as date) and period_end <= cast($end as date)
-    group by scope_kind, scope_id
+    -- each goal by its days inside the period, the finest period kind winning month by month
+    -- (goal_shares), as the total's goal and the quotas count it
+    select 'rep' as scope_kind, scope_id, sum(share) as goal
+    from goal_shares('rep', 'bookings', $start, $end)
+    group by scope_id
+    union all
+    select 'team' as scope_kind, scope_id, sum(share) as goal
+    from goal_shares('team', 'bookings', $start, $end)
+    group by scope_id
 )
 
 select

@@ -87,10 +87,10 @@ rep_deals as (
 ),
 
 rep_goals as (
-    select scope_id as rep_id, sum(target) as goal
-    from goals
-    where scope_kind = 'rep' and metric = 'bookings'
-        and period_start >= $start and period_end <= $end
+    -- each goal by its days inside the period, the finest period kind winning month by month
+    -- (goal_shares)
+    select scope_id as rep_id, sum(share) as goal
+    from goal_shares('rep', 'bookings', $start, $end)
     group by scope_id
 ),
 

@@ -154,18 +154,17 @@ rolled_accounts as (
 ),
 
 territory_goals as (
-    select scope_id as territory_id, sum(target) as goal
-    from goals
-    where scope_kind = 'territory' and metric = 'bookings'
-        and period_start >= $start and period_end <= $end
+    -- each goal by its days inside the period, the finest period kind winning month by month
+    -- (goal_shares)
+    select scope_id as territory_id, sum(share) as goal
+    from goal_shares('territory', 'bookings', $start, $end)
     group by scope_id
 ),
 
 company as (
     select
-        (select sum(target) from goals
-            where scope_kind = 'company' and metric = 'bookings'
-                and period_start >= $start and period_end <= $end) as company_goal,
+        (select sum(share) from goal_shares('company', 'bookings', $start, $end))
+            as company_goal,
         (select sum(potential) from accounts_valued) as company_potential
 ),
 

@@ -51,6 +51,40 @@ def test_forecast_categories_weighted_and_goal(story) -> None:
     assert total["historical_forecast"] == pytest.approx(800 + 2700)
 
 
+def test_unit_goals_count_a_monthly_goal_for_its_month_only(story) -> None:
+    with story.transaction() as cur:
+        cur.execute(
+            "insert into goals (period_kind, period_start, period_end, scope_kind, scope_id,"
+            " metric, target) values ('month', '2026-05-01', '2026-06-01', 'rep', 2,"
+            " 'bookings', 1000), ('year', '2026-01-01', '2027-01-01', 'team', 2, 'bookings',"
+            " 36500)"
+        )
+    with story.reading() as cur:
+        frame = units(forecast.load_forecast(cur, ADMIN, Q2, now=NOW))
+    # Bob: April and June's share of his quarterly 4000, and May's own 1000
+    assert frame.loc[("rep", "Bob"), "goal"] == pytest.approx(4000 * 60 / 91 + 1000, abs=0.01)
+    # Team A: its quarterly goal wins over the yearly one in every month of the quarter
+    assert frame.loc[("team", "Team A"), "goal"] == pytest.approx(1000, abs=0.01)
+
+
+def test_projection_is_empty_for_a_past_period_and_holds_overdue_deals_now(story) -> None:
+    april = Period(dt.date(2026, 4, 1), dt.date(2026, 5, 1))
+    may_first = Period(dt.date(2026, 5, 1), dt.date(2026, 5, 2))
+    later = Period(dt.date(2026, 5, 2), dt.date(2026, 7, 1))
+    with story.reading() as cur:
+        totals = {
+            period.label: units(forecast.load_forecast(cur, ADMIN, period, now=NOW)).loc[
+                ("total", "Total")
+            ]
+            for period in (april, may_first, later)
+        }
+    assert totals[april.label]["projected_wins"] == 0  # over before now
+    # D3 and D4 are overdue: expected now (05-01 12:00), the first day's
+    assert totals[may_first.label]["projected_wins"] == pytest.approx(2700)
+    assert totals[may_first.label]["bookings"] == 0  # no deal of its own: zeros, not blanks
+    assert totals[later.label]["projected_wins"] == 0
+
+
 def test_stage_rates_from_the_scope_history(story) -> None:
     with story.reading() as cur:
         rates = forecast.load_stage_rates(cur, ADMIN, now=NOW).set_index("stage_order")

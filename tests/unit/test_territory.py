@@ -66,6 +66,26 @@ def test_goals_are_derived_from_potential_and_explicit_goals_win(story) -> None:
     assert frame.loc["Germany", "goal"] == 3000 and frame.loc["Germany", "goal_source"] == "set"
 
 
+def test_a_monthly_goal_inside_the_quarter_wins_its_month_only(story) -> None:
+    # May's own goals for Ann and Germany, inside the quarter of their quarterly ones (or
+    # the company's): May counts the monthly goal, April and June their share of the quarter
+    with story.transaction() as cur:
+        cur.execute(
+            "insert into goals (period_kind, period_start, period_end, scope_kind, scope_id,"
+            " metric, target) values"
+            " ('quarter', '2026-04-01', '2026-07-01', 'territory', 4, 'bookings', 3000),"
+            " ('month', '2026-05-01', '2026-06-01', 'territory', 4, 'bookings', 500),"
+            " ('month', '2026-05-01', '2026-06-01', 'rep', 1, 'bookings', 100)"
+        )
+    outside_may = 60 / 91  # April and June: 60 of the quarter's 91 days
+    with story.reading() as cur:
+        frame = rows(territory.load_territories(cur, ADMIN, Q2, today=dt.date(2026, 5, 1)))
+        reps = territory.load_rep_workload(cur, ADMIN, Q2).set_index("rep_name")
+    assert frame.loc["Germany", "goal"] == pytest.approx(3000 * outside_may + 500, abs=0.01)
+    assert reps.loc["Ann", "goal"] == pytest.approx(1000 * outside_may + 100, abs=0.01)
+    assert reps.loc["Bob", "goal"] == 4000  # no monthly goal: the quarter's
+
+
 def test_map_rows_use_the_codes_of_the_shipped_shapes(story) -> None:
     with story.reading() as cur:
         frame = territory.load_territories(cur, ADMIN, Q1, today=dt.date(2026, 4, 15))
