@@ -6,10 +6,10 @@ deal_spans, a derived table holding each deal's state between two consecutive ev
 current-state figures read deal_facts, a narrow copy of the deals in closing order (a period's
 closed deals are a few row groups). refresh_history keeps them in step with
 opportunity_events, with deal_stage_stays, deal_win_cycles, deal_closings, deal_quarter_states,
-order_facts for the orders, and the monthly counts closing_days, cohort_counts, stay_days and
-win_cycle_days: new events are folded in per deal, and a history that shrank (an undone
-import) is rebuilt whole. Readers call it first (the loaders' ensure_history, the CLI's
-refresh).
+order_facts for the orders, and the monthly counts closing_days, cohort_counts,
+potential_months (with the accounts' moves), stay_days and win_cycle_days: new events are
+folded in per deal, and a history that shrank (an undone import) is rebuilt whole. Readers
+call it first (the loaders' ensure_history, the CLI's refresh).
 """
 
 from __future__ import annotations
@@ -117,6 +117,7 @@ _DEAL_HISTORY = (
     "funnel/delete_stay_days",
     "funnel/delete_closing_days",
     "funnel/delete_cohort_counts",
+    "funnel/delete_potential_months",
 )
 
 
@@ -126,11 +127,18 @@ def _orders_changed(cur: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
     return None if sql.fetch_one(cur, "funnel/get_order_facts_state") == sources else sources
 
 
+def _accounts_changed(cur: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
+    """The accounts' territories and owners now when they differ from what potential_months
+    was counted with."""
+    accounts = sql.fetch_one(cur, "funnel/measure_accounts")
+    return None if sql.fetch_one(cur, "funnel/get_account_state") == accounts else accounts
+
+
 def refresh_history(
     cur: duckdb.DuckDBPyConnection, now: dt.datetime | None = None
 ) -> HistoryRefresh:
-    """Fold new events into the derived history tables, and changed orders into order_facts
-    (run inside a write transaction)."""
+    """Fold new events into the derived history tables, changed orders into order_facts, and
+    moved accounts into potential_months (run inside a write transaction)."""
     state = sql.fetch_one(cur, "funnel/get_history_state")
     through = int(state["through_event_id"]) if state else 0
     sources = sql.fetch_one(cur, "funnel/measure_history_sources", through_event_id=through)
@@ -138,19 +146,25 @@ def refresh_history(
     last_event_id = int(sources["last_event_id"])
     events, deals = int(sources["events"]), int(sources["deals"])
     orders = _orders_changed(cur)
+    accounts = _accounts_changed(cur)
     if (
         state is not None
         and new_events == 0
         and events == state["events_seen"]
         and deals == state["deals_seen"]
     ):
-        if orders is None:
+        if orders is None and accounts is None:
             return HistoryRefresh("none", 0, through)
-        # only orders changed: order_facts alone, rebuilt whole (its statements read an empty
-        # history_refresh_deals: no deal to refresh)
+        # only orders or accounts changed: order_facts or potential_months alone, rebuilt
+        # whole (their statements read an empty history_refresh_deals and history_refresh_cells:
+        # no deal to refresh)
         sql.execute(cur, "funnel/create_refresh_deals", through_event_id=last_event_id)
-        _rebuild_order_facts(cur, orders, full=True)
-        return HistoryRefresh("none", 0, through, orders_rebuilt=True)
+        sql.execute(cur, "funnel/create_refresh_cells")
+        if orders is not None:
+            _rebuild_order_facts(cur, orders, full=True)
+        if accounts is not None:
+            _rebuild_potential(cur, accounts)
+        return HistoryRefresh("none", 0, through, orders_rebuilt=orders is not None)
     # events only ever get appended; fewer than seen (or deals without new events) means rows
     # were removed (an undone import): rebuild everything
     full = (
@@ -174,6 +188,8 @@ def refresh_history(
     for name in _DEAL_HISTORY:
         sql.execute(cur, name, full_rebuild=full)
     _rebuild_counts(cur, full, held)
+    if full or accounts is not None:  # every month's potential (moved with the accounts)
+        _rebuild_potential(cur, accounts or sql.fetch_one(cur, "funnel/measure_accounts"))
     # the refreshed deals' orders follow their scope fields; every order when orders changed
     _rebuild_order_facts(cur, orders, full=full or orders is not None)
     sql.execute(
@@ -190,11 +206,13 @@ def refresh_history(
 
 
 def _rebuild_counts(cur: duckdb.DuckDBPyConnection, full: bool, held: list[dict[str, Any]]) -> None:
-    """The monthly counts (win_cycle_days, stay_days, closing_days, cohort_counts) and deal_quarter_states after the deal
-    history: everything, or (an incremental refresh) the refreshed deals' cells and states, one
-    month or quarter start at a time so each reads only its own row groups. `held` lists the
-    quarter starts of an incremental refresh (list_state_quarters_after); one the table did
-    not hold gets every other deal's state too."""
+    """The monthly counts (win_cycle_days, stay_days, closing_days, cohort_counts; of
+    potential_months the refreshed months only, _rebuild_potential does a full rebuild) and
+    deal_quarter_states after the deal history: everything, or (an incremental refresh) the
+    refreshed deals' cells and states, one month or quarter start at a time so each reads
+    only its own row groups. `held` lists the quarter starts of an incremental refresh
+    (list_state_quarters_after); one the table did not hold gets every other deal's state
+    too."""
     if full:
         sql.execute(cur, "funnel/insert_win_cycle_days")
         sql.execute(cur, "funnel/insert_stay_days")
@@ -202,12 +220,8 @@ def _rebuild_counts(cur: duckdb.DuckDBPyConnection, full: bool, held: list[dict[
         sql.execute(cur, "funnel/insert_cohort_counts")
     else:
         for cells in sql.fetch_all(cur, "funnel/list_refresh_months"):
-            sql.execute(
-                cur,
-                f"funnel/recount_{cells['counts']}",
-                month=cells["month"],
-                rep_ids=cells["rep_ids"],
-            )
+            reps = {} if cells["counts"] == "potential_months" else {"rep_ids": cells["rep_ids"]}
+            sql.execute(cur, f"funnel/recount_{cells['counts']}", month=cells["month"], **reps)
     quarters = held or [
         {"quarter_start": row["quarter_start"], "is_held": False}
         for row in sql.fetch_all(cur, "funnel/list_state_quarters")
@@ -218,6 +232,14 @@ def _rebuild_counts(cur: duckdb.DuckDBPyConnection, full: bool, held: list[dict[
         for quarter in quarters:
             if not quarter["is_held"]:
                 sql.execute(cur, "funnel/insert_quarter_states_at", at=quarter["quarter_start"])
+
+
+def _rebuild_potential(cur: duckdb.DuckDBPyConnection, accounts: dict[str, Any]) -> None:
+    """potential_months whole (a full rebuild, or accounts moved); records the accounts it was
+    counted with."""
+    sql.execute(cur, "funnel/delete_potential_months", full_rebuild=True)
+    sql.execute(cur, "funnel/insert_potential_months")
+    sql.execute(cur, "funnel/set_account_state", **accounts)
 
 
 def _rebuild_order_facts(
@@ -245,6 +267,7 @@ def history_is_current(cur: duckdb.DuckDBPyConnection) -> bool:
         and int(sources["events"]) == int(state["events_seen"])
         and int(sources["deals"]) == int(state["deals_seen"])
         and _orders_changed(cur) is None
+        and _accounts_changed(cur) is None
     )
 
 

@@ -1,8 +1,9 @@
 -- Adds to history_refresh_cells the cells the rows of the deals in history_refresh_deals
 -- count in: their win cycles per closing month and rep (win_cycle_days), their completed
 -- stays per month they ended and rep (stay_days), their closing per month and rep
--- (closing_days), their creation per month and rep (cohort_counts). None on a $full_rebuild,
--- which recounts everything.
+-- (closing_days), their creation per month and rep (cohort_counts), and the months they were
+-- won in, every rep's (potential_months: by the account's owner, recounted a month whole).
+-- None on a $full_rebuild, which recounts everything.
 insert into history_refresh_cells
 select distinct 'win_cycle_days', date_trunc('month', closed_at)::date, owner_rep_id
 from deal_win_cycles
@@ -25,3 +26,10 @@ select distinct 'cohort_counts', date_trunc('month', created_at)::date, owner_re
 from deal_facts
 where not $full_rebuild
     and opportunity_id in (select opportunity_id from history_refresh_deals)
+union
+select distinct 'potential_months', date_trunc('month', facts.closed_at)::date, null
+from deal_facts as facts
+inner join stages on stages.stage_id = facts.stage_id
+where not $full_rebuild
+    and stages.is_won
+    and facts.opportunity_id in (select opportunity_id from history_refresh_deals)

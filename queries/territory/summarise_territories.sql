@@ -65,17 +65,6 @@ leaf_deals as (
         on leaf_open.territory_id is not distinct from leaf_closed.territory_id
 ),
 
-potential_won as (
-    -- every deal won in the potential window (the company's: a plan figure for every viewer)
-    select facts.account_id, facts.amount_rc
-    from deal_facts as facts
-    inner join stages on stages.stage_id = facts.stage_id
-    where stages.is_won
-        and facts.closed_at >= $potential_start
-        and facts.closed_at < $start
-        and ($product_id is null or facts.product_id = $product_id)
-),
-
 account_owners as (
     -- accounts per territory and owner, with the owner's visibility to the viewer
     select
@@ -91,10 +80,9 @@ account_owners as (
 
 owner_potential as (
     -- the potential of each territory's accounts per owner: their bookings in the window
-    select accounts.territory_id, accounts.owner_rep_id, sum(potential_won.amount_rc) as potential
-    from potential_won
-    inner join accounts on accounts.account_id = potential_won.account_id
-    group by accounts.territory_id, accounts.owner_rep_id
+    -- (the company's: a plan figure for every viewer)
+    select territory_id, owner_rep_id, potential
+    from account_potential($potential_start, $start, $product_id)
 ),
 
 accounts_valued as (

@@ -19,6 +19,8 @@ SAMPLES: dict[str, object] = {
     "last_order_line_id": 0,
     "returns_seen": 0,
     "last_return_id": 0,
+    "accounts_seen": 0,
+    "accounts_hash": 0,
     "slice_by": "none",
     "cohort": "created",
     "compare_start": dt.datetime(2026, 7, 1),

@@ -189,6 +189,23 @@ select
     + (select count(*) from (from raw except all from cohort_counts))
 """
 
+# deal_facts' won deals per closing month, their account's territory and owner, and product
+POTENTIAL_DIFFERENCES = """
+with raw as (
+    select
+        date_trunc('month', facts.closed_at)::date as closed_month, accounts.territory_id,
+        accounts.owner_rep_id, facts.product_id, sum(facts.amount_rc) as amount
+    from deal_facts as facts
+    inner join stages on stages.stage_id = facts.stage_id
+    inner join accounts on accounts.account_id = facts.account_id
+    where stages.is_won
+    group by all
+)
+select
+    (select count(*) from (from potential_months except all from raw))
+    + (select count(*) from (from raw except all from potential_months))
+"""
+
 
 def assert_derived_match(cur) -> None:
     assert cur.execute(FACTS_DIFFERENCES).fetchone()[0] == 0
@@ -200,6 +217,7 @@ def assert_derived_match(cur) -> None:
     assert cur.execute(STAY_DAYS_DIFFERENCES).fetchone()[0] == 0
     assert cur.execute(CLOSING_DAYS_DIFFERENCES).fetchone()[0] == 0
     assert cur.execute(COHORT_COUNTS_DIFFERENCES).fetchone()[0] == 0
+    assert cur.execute(POTENTIAL_DIFFERENCES).fetchone()[0] == 0
 
 
 @pytest.fixture(scope="module")
@@ -318,6 +336,27 @@ def test_derived_tables_follow_every_write_and_every_kind_of_refresh(workspace) 
         cur.execute("delete from orders where order_id = $order", {"order": order_id})
         assert funnel.refresh_history(cur).orders_rebuilt
         assert_derived_match(cur)
+    # accounts moved to another territory and owner, without a deal event of their own (a
+    # won deal's account keeps its closed deals): potential_months is recounted
+    with workspace.transaction() as cur:
+        moved = [
+            row[0]
+            for row in cur.execute(
+                "select distinct facts.account_id from deal_facts as facts"
+                " inner join stages on stages.stage_id = facts.stage_id"
+                " where stages.is_won and facts.account_id is not null"
+                " order by facts.account_id limit 2"
+            ).fetchall()
+        ]
+        for account_id in moved:
+            cur.execute(
+                "update accounts set territory_id = 3, owner_rep_id = 2 where account_id = $id",
+                {"id": account_id},
+            )
+        assert not funnel.history_is_current(cur)
+        assert funnel.refresh_history(cur).mode == "none"
+        assert_derived_match(cur)
+        assert funnel.history_is_current(cur)
     # an event in a quarter the history had not reached: every deal's state at its start
     next_quarter = dt.datetime.combine(Period.quarter_of(now.date()).end, dt.time())
     with workspace.transaction() as cur:
@@ -636,6 +675,34 @@ def test_deal_counts_equal_the_deals_they_count(
     assert counted == deal_by_deal
     assert raw_rows == 0  # not counted: one row per deal
     assert counted or filters  # the unfiltered windows hold deals
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "product_id"),
+    [
+        (dt.datetime(2025, 10, 1), dt.datetime(2026, 10, 1), None),  # whole months
+        (dt.datetime(2025, 11, 17), dt.datetime(2026, 9, 3), None),  # parts at both ends
+        (dt.datetime(2026, 3, 4), dt.datetime(2026, 3, 28), None),  # inside one month
+        (dt.datetime(2025, 10, 1), dt.datetime(2026, 10, 1), 2),
+    ],
+)
+def test_account_potential_equals_the_won_deals_of_the_accounts(
+    workspace, first, last, product_id
+) -> None:
+    window = {"first": first, "last": last, "product_id": product_id}
+    with workspace.reading() as cur:
+        counted = cur.execute(
+            "select territory_id, owner_rep_id, potential"
+            " from account_potential($first, $last, $product_id) order by all",
+            window,
+        ).fetchall()
+        deal_by_deal = cur.execute(
+            "select territory_id, owner_rep_id, sum(amount)"
+            " from potential_rows($first, $last, $product_id) group by all order by all",
+            window,
+        ).fetchall()
+    assert counted == deal_by_deal
+    assert counted
 
 
 def test_a_workspace_upgraded_to_the_order_and_quarter_tables_fills_them(workspace) -> None:

@@ -1,0 +1,16 @@
+-- Counts the won deals of deal_facts (already rebuilt) per closing month, their account's
+-- territory and owner now and their product into potential_months: every month (a full
+-- rebuild, or accounts changed), in order.
+insert into potential_months
+select
+    date_trunc('month', facts.closed_at)::date as closed_month,
+    accounts.territory_id,
+    accounts.owner_rep_id,
+    facts.product_id,
+    sum(facts.amount_rc) as amount
+from deal_facts as facts
+inner join stages on stages.stage_id = facts.stage_id
+inner join accounts on accounts.account_id = facts.account_id
+where stages.is_won and facts.closed_at is not null
+group by all
+order by closed_month, accounts.territory_id, accounts.owner_rep_id, facts.product_id
