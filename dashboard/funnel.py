@@ -206,32 +206,34 @@ def refresh_history(
 
 
 def _rebuild_counts(cur: duckdb.DuckDBPyConnection, full: bool, held: list[dict[str, Any]]) -> None:
-    """The monthly counts (win_cycle_days, stay_days, closing_days, cohort_counts; of
-    potential_months the refreshed months only, _rebuild_potential does a full rebuild) and
-    deal_quarter_states after the deal history: everything, or (an incremental refresh) the
-    refreshed deals' cells and states, one month or quarter start at a time so each reads
-    only its own row groups. `held` lists the quarter starts of an incremental refresh
-    (list_state_quarters_after); one the table did not hold gets every other deal's state
-    too."""
-    if full:
-        sql.execute(cur, "funnel/insert_win_cycle_days")
-        sql.execute(cur, "funnel/insert_stay_days")
-        sql.execute(cur, "funnel/insert_closing_days")
-        sql.execute(cur, "funnel/insert_cohort_counts")
-    else:
-        for cells in sql.fetch_all(cur, "funnel/list_refresh_months"):
-            reps = {} if cells["counts"] == "potential_months" else {"rep_ids": cells["rep_ids"]}
-            sql.execute(cur, f"funnel/recount_{cells['counts']}", month=cells["month"], **reps)
+    """deal_quarter_states, then the counts (win_cycle_days, stay_days, closing_days,
+    cohort_counts, quarter_state_counts; of potential_months the refreshed months only,
+    _rebuild_potential does a full rebuild) after the deal history: everything, or (an
+    incremental refresh) the refreshed deals' states and cells, one quarter start or month at
+    a time so each reads only its own row groups. `held` lists the quarter starts of an
+    incremental refresh (list_state_quarters_after); one the table did not hold gets every
+    other deal's state too."""
     quarters = held or [
         {"quarter_start": row["quarter_start"], "is_held": False}
         for row in sql.fetch_all(cur, "funnel/list_state_quarters")
     ]
     starts = [quarter["quarter_start"] for quarter in quarters]
     sql.execute(cur, "funnel/insert_quarter_states", full_rebuild=full, quarter_starts=starts)
-    if not full:
-        for quarter in quarters:
-            if not quarter["is_held"]:
-                sql.execute(cur, "funnel/insert_quarter_states_at", at=quarter["quarter_start"])
+    new_starts = [] if full else [q["quarter_start"] for q in quarters if not q["is_held"]]
+    for start in new_starts:
+        sql.execute(cur, "funnel/insert_quarter_states_at", at=start)
+    if full:
+        sql.execute(cur, "funnel/delete_quarter_state_counts", full_rebuild=True)
+        for name in ("win_cycle_days", "stay_days", "closing_days", "cohort_counts"):
+            sql.execute(cur, f"funnel/insert_{name}")
+        sql.execute(cur, "funnel/insert_quarter_state_counts")
+        return
+    sql.execute(cur, "funnel/add_quarter_state_cells", quarter_starts=new_starts)
+    sql.execute(cur, "funnel/delete_quarter_state_counts", full_rebuild=False)
+    for cells in sql.fetch_all(cur, "funnel/list_refresh_months"):
+        whole = cells["counts"] in ("potential_months", "quarter_state_counts")
+        reps = {} if whole else {"rep_ids": cells["rep_ids"]}
+        sql.execute(cur, f"funnel/recount_{cells['counts']}", month=cells["month"], **reps)
 
 
 def _rebuild_potential(cur: duckdb.DuckDBPyConnection, accounts: dict[str, Any]) -> None:

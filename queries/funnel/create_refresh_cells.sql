@@ -1,9 +1,9 @@
 -- A temporary table history_refresh_cells, empty: the (month, rep) cells of the monthly
--- counts (win_cycle_days, stay_days, closing_days, cohort_counts, potential_months) an
--- incremental refresh recounts. add_refresh_cells fills it with the cells the refreshed
+-- counts (win_cycle_days, stay_days, closing_days, cohort_counts, potential_months; and the
+-- quarter starts of quarter_state_counts) an incremental refresh recounts. add_refresh_cells fills it with the cells the refreshed
 -- deals' rows count in, before they are rebuilt and after.
 create or replace temp table history_refresh_cells (
     counts varchar not null,        -- the table it is a cell of
     month date not null,
-    owner_rep_id integer            -- null: every rep's (potential_months)
+    owner_rep_id integer            -- null: every rep's (recounted whole)
 )
