@@ -6,10 +6,11 @@ deal_spans, a derived table holding each deal's state between two consecutive ev
 current-state figures read deal_facts, a narrow copy of the deals in closing order (a period's
 closed deals are a few row groups). refresh_history keeps them in step with
 opportunity_events, with deal_stage_stays, deal_win_cycles, deal_closings, deal_quarter_states,
-order_facts for the orders, and the monthly counts closing_days, cohort_counts,
-potential_months (with the accounts' moves), stay_days and win_cycle_days: new events are
-folded in per deal, and a history that shrank (an undone import) is rebuilt whole. Readers
-call it first (the loaders' ensure_history, the CLI's refresh).
+order_facts for the orders, and the counts closing_days, cohort_counts, open_counts,
+potential_months (with the accounts' moves), quarter_state_counts, stay_days and
+win_cycle_days: new events are folded in per deal, and a history that shrank (an undone
+import) is rebuilt whole. Readers call it first (the loaders' ensure_history, the CLI's
+refresh).
 """
 
 from __future__ import annotations
@@ -117,6 +118,7 @@ _DEAL_HISTORY = (
     "funnel/delete_stay_days",
     "funnel/delete_closing_days",
     "funnel/delete_cohort_counts",
+    "funnel/delete_open_counts",
     "funnel/delete_potential_months",
 )
 
@@ -207,7 +209,7 @@ def refresh_history(
 
 def _rebuild_counts(cur: duckdb.DuckDBPyConnection, full: bool, held: list[dict[str, Any]]) -> None:
     """deal_quarter_states, then the counts (win_cycle_days, stay_days, closing_days,
-    cohort_counts, quarter_state_counts; of potential_months the refreshed months only,
+    cohort_counts, open_counts, quarter_state_counts; of potential_months the refreshed months only,
     _rebuild_potential does a full rebuild) after the deal history: everything, or (an
     incremental refresh) the refreshed deals' states and cells, one quarter start or month at
     a time so each reads only its own row groups. `held` lists the quarter starts of an
@@ -224,7 +226,7 @@ def _rebuild_counts(cur: duckdb.DuckDBPyConnection, full: bool, held: list[dict[
         sql.execute(cur, "funnel/insert_quarter_states_at", at=start)
     if full:
         sql.execute(cur, "funnel/delete_quarter_state_counts", full_rebuild=True)
-        for name in ("win_cycle_days", "stay_days", "closing_days", "cohort_counts"):
+        for name in ("win_cycle_days", "stay_days", "closing_days", "cohort_counts", "open_counts"):
             sql.execute(cur, f"funnel/insert_{name}")
         sql.execute(cur, "funnel/insert_quarter_state_counts")
         return

@@ -5,13 +5,14 @@
 -- case, commit), their amount and weighted amount (amount x probability); and the unit's
 -- bookings goal for the period (rep and team goals; none for the total here).
 with deals as (
-    -- won in the period (counted: its whole months from closing_days), then open and due in
-    -- it (deal_facts in closing order: the open deals are the last row groups)
+    -- won in the period (counted: its whole months from closing_days); then open and due in it:
+    -- counted per due month (open_counts) for a period of whole months without a territory or
+    -- product filter, else the open deals of deal_facts (the last row groups)
     select
         counts.owner_rep_id,
         counts.deals,
         counts.amount::decimal(18, 2) as amount,  -- a month's sum: the deals' own width
-        null::decimal(5, 2) as probability,
+        null::double as weighted_amount,
         null::varchar as forecast_category,
         true as is_won
     from closed_deal_counts(
@@ -21,17 +22,32 @@ with deals as (
     where stages.is_won
     union all
     select
+        owner_rep_id,
+        deals,
+        amount::decimal(18, 2),
+        weighted_amount,
+        forecast_category,
+        false
+    from open_counts
+    where $territory_id is null and $product_id is null
+        and day($start::date) = 1 and day($end::date) = 1
+        and ($rep_ids is null or owner_rep_id = any($rep_ids))
+        and due_month >= $start::date and due_month < $end::date
+    union all
+    select
         facts.owner_rep_id,
         1,
         facts.amount_rc,
-        facts.probability,
+        facts.amount_rc * facts.probability / 100,
         facts.forecast_category,
-        false as is_won
+        false
     from analytics_facts(
         $rep_ids, $territory_id, $product_id
     ) as facts
     inner join stages on stages.stage_id = facts.stage_id
-    where not stages.is_won and not stages.is_lost
+    where not ($territory_id is null and $product_id is null
+            and day($start::date) = 1 and day($end::date) = 1)
+        and not stages.is_won and not stages.is_lost
         and facts.expected_close_date >= cast($start as date)
         and facts.expected_close_date < cast($end as date)
 ),
@@ -41,7 +57,7 @@ per_rep as (
         owner_rep_id,
         coalesce(sum(deals) filter (where is_won), 0) as won,
         coalesce(sum(amount) filter (where is_won), 0) as bookings,
-        count(*) filter (where not is_won) as open_deals,
+        coalesce(sum(deals) filter (where not is_won), 0) as open_deals,
         coalesce(sum(amount) filter (where not is_won and forecast_category = 'commit'), 0)
             as commit_amount,
         coalesce(sum(amount) filter (where not is_won and forecast_category = 'best_case'), 0)
@@ -49,7 +65,7 @@ per_rep as (
         coalesce(sum(amount) filter (where not is_won and forecast_category = 'pipeline'), 0)
             as pipeline_amount,
         coalesce(sum(amount) filter (where not is_won), 0) as open_amount,
-        coalesce(sum(amount * probability / 100) filter (where not is_won), 0) as weighted_amount
+        coalesce(sum(weighted_amount) filter (where not is_won), 0) as weighted_amount
     from deals
     group by owner_rep_id
 ),

@@ -224,6 +224,24 @@ select
     + (select count(*) from (from raw except all from kept))
 """
 
+# deal_facts' open deals per due month, rep and forecast category
+OPEN_COUNTS_DIFFERENCES = """
+with raw as (
+    select
+        date_trunc('month', facts.expected_close_date)::date as due_month, facts.owner_rep_id,
+        facts.forecast_category, count(*) as deals, sum(facts.amount_rc) as amount,
+        round(sum(facts.amount_rc * facts.probability / 100), 6) as weighted_amount
+    from deal_facts as facts
+    inner join stages on stages.stage_id = facts.stage_id
+    where not stages.is_won and not stages.is_lost
+    group by all
+),
+kept as (select * replace (round(weighted_amount, 6) as weighted_amount) from open_counts)
+select
+    (select count(*) from (from kept except all from raw))
+    + (select count(*) from (from raw except all from kept))
+"""
+
 
 def assert_derived_match(cur) -> None:
     assert cur.execute(FACTS_DIFFERENCES).fetchone()[0] == 0
@@ -237,6 +255,7 @@ def assert_derived_match(cur) -> None:
     assert cur.execute(COHORT_COUNTS_DIFFERENCES).fetchone()[0] == 0
     assert cur.execute(POTENTIAL_DIFFERENCES).fetchone()[0] == 0
     assert cur.execute(QUARTER_STATE_COUNTS_DIFFERENCES).fetchone()[0] == 0
+    assert cur.execute(OPEN_COUNTS_DIFFERENCES).fetchone()[0] == 0
 
 
 @pytest.fixture(scope="module")
@@ -586,6 +605,30 @@ def test_a_quarter_snapshot_reads_the_same_from_the_kept_states_as_from_the_span
             kept = sql.fetch_one(cur, "forecast/summarise_snapshot", **params, held=True)
             assert kept == sql.fetch_one(cur, "forecast/summarise_snapshot", **params, held=False)
         assert kept["open_deals"] > 0
+
+
+def test_the_forecast_counts_the_open_deals_it_would_read(workspace) -> None:
+    quarter = Period.quarter_of(dt.date(2026, 11, 25))
+    params = {"rep_ids": None, "territory_id": None, "product_id": None, **quarter.params()}
+    with workspace.reading() as cur:
+        counted = sql.fetch_df(cur, "forecast/summarise_forecast", **params)
+        expected = cur.execute(
+            "select facts.owner_rep_id as unit_id, count(*) as open_deals,"
+            " sum(facts.amount_rc) as open_amount,"
+            " sum(facts.amount_rc) filter (where facts.forecast_category = 'commit') as commit,"
+            " sum(facts.amount_rc * facts.probability / 100)::decimal(18, 2) as weighted"
+            " from deal_facts as facts inner join stages using (stage_id)"
+            " where not stages.is_won and not stages.is_lost"
+            " and facts.expected_close_date >= $start and facts.expected_close_date < $end"
+            " group by all",
+            quarter.params(),
+        ).df()
+    reps = counted[counted["unit_level"] == "rep"].merge(expected, on="unit_id")
+    assert len(reps) == len(expected) > 0
+    assert (reps["open_deals_x"] == reps["open_deals_y"]).all()
+    assert (reps["open_amount_x"] == reps["open_amount_y"]).all()
+    assert (reps["commit_amount"] == reps["commit"].fillna(0)).all()
+    assert (reps["weighted_amount"] - reps["weighted"]).abs().max() <= 0.01
 
 
 @pytest.mark.parametrize(
