@@ -6,8 +6,8 @@ deal_spans, a derived table holding each deal's state between two consecutive ev
 current-state figures read deal_facts, a narrow copy of the deals in closing order (a period's
 closed deals are a few row groups). refresh_history keeps them in step with
 opportunity_events, with deal_stage_stays, deal_win_cycles, deal_closings, deal_quarter_states,
-order_facts for the orders, and the counts closing_days, cohort_counts, open_counts,
-potential_months (with the accounts' moves), quarter_state_counts, stay_days and
+order_facts for the orders, and the counts closing_days, won_counts, cohort_counts,
+open_counts, potential_months (with the accounts' moves), quarter_state_counts, stay_days and
 win_cycle_days: new events are folded in per deal, and a history that shrank (an undone
 import) is rebuilt whole. Readers call it first (the loaders' ensure_history, the CLI's
 refresh).
@@ -117,10 +117,25 @@ _DEAL_HISTORY = (
     "funnel/delete_win_cycle_days",
     "funnel/delete_stay_days",
     "funnel/delete_closing_days",
+    "funnel/delete_won_counts",
     "funnel/delete_cohort_counts",
     "funnel/delete_open_counts",
     "funnel/delete_potential_months",
 )
+
+
+# the counts per (month, rep) cell a full rebuild inserts whole (potential_months and
+# quarter_state_counts are rebuilt apart), and those recounted for another's cells: won_counts
+# counts the same deals' closings as closing_days
+_MONTHLY_COUNTS = (
+    "win_cycle_days",
+    "stay_days",
+    "closing_days",
+    "won_counts",
+    "cohort_counts",
+    "open_counts",
+)
+_SAME_CELLS = {"closing_days": ("won_counts",)}
 
 
 def _orders_changed(cur: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
@@ -208,11 +223,10 @@ def refresh_history(
 
 
 def _rebuild_counts(cur: duckdb.DuckDBPyConnection, full: bool, held: list[dict[str, Any]]) -> None:
-    """deal_quarter_states, then the counts (win_cycle_days, stay_days, closing_days,
-    cohort_counts, open_counts, quarter_state_counts; of potential_months the refreshed months only,
-    _rebuild_potential does a full rebuild) after the deal history: everything, or (an
-    incremental refresh) the refreshed deals' states and cells, one quarter start or month at
-    a time so each reads only its own row groups. `held` lists the quarter starts of an
+    """deal_quarter_states, then the counts (_MONTHLY_COUNTS, quarter_state_counts; of
+    potential_months the refreshed months only, _rebuild_potential does a full rebuild) after
+    the deal history: everything, or (an incremental refresh) the refreshed deals' states and
+    cells, one quarter start or month at a time so each reads only its own row groups. `held` lists the quarter starts of an
     incremental refresh (list_state_quarters_after); one the table did not hold gets every
     other deal's state too."""
     quarters = held or [
@@ -226,7 +240,7 @@ def _rebuild_counts(cur: duckdb.DuckDBPyConnection, full: bool, held: list[dict[
         sql.execute(cur, "funnel/insert_quarter_states_at", at=start)
     if full:
         sql.execute(cur, "funnel/delete_quarter_state_counts", full_rebuild=True)
-        for name in ("win_cycle_days", "stay_days", "closing_days", "cohort_counts", "open_counts"):
+        for name in _MONTHLY_COUNTS:
             sql.execute(cur, f"funnel/insert_{name}")
         sql.execute(cur, "funnel/insert_quarter_state_counts")
         return
@@ -235,7 +249,8 @@ def _rebuild_counts(cur: duckdb.DuckDBPyConnection, full: bool, held: list[dict[
     for cells in sql.fetch_all(cur, "funnel/list_refresh_months"):
         whole = cells["counts"] in ("potential_months", "quarter_state_counts")
         reps = {} if whole else {"rep_ids": cells["rep_ids"]}
-        sql.execute(cur, f"funnel/recount_{cells['counts']}", month=cells["month"], **reps)
+        for name in (cells["counts"], *_SAME_CELLS.get(cells["counts"], ())):
+            sql.execute(cur, f"funnel/recount_{name}", month=cells["month"], **reps)
 
 
 def _rebuild_potential(cur: duckdb.DuckDBPyConnection, accounts: dict[str, Any]) -> None:

@@ -2,25 +2,44 @@
 -- 'territory', 'source'), key and period_no (1 = closed in [$start, $end), 2 = closed in
 -- [$base_start, $base_end)): won deals, bookings, and gross bookings before discounts
 -- (amount / (1 - discount)), so the average price splits into list size and discount.
--- Scope and filters as analytics_deals, over deal_facts.
+-- Scope and filters as analytics_deals, over won_counts or deal_facts.
 with won_facts as (
-    -- won in the period, then in the base period: each range reads only its row groups of
-    -- deal_facts (in closing order)
-    select 1 as period_no, facts.*
-    from analytics_facts(
-        $rep_ids, $territory_id, $product_id
-    ) as facts
-    inner join stages on stages.stage_id = facts.stage_id
-    where stages.is_won and facts.closed_at >= $start and facts.closed_at < $end
+    -- won in the period, then in the base period: counted per month (won_counts, which keeps
+    -- every scope field) when both are whole months; else the deals, each range reading only
+    -- its row groups of deal_facts (in closing order)
+    select 1 as period_no, product_id, territory_id, lead_source, deals, amount, gross_amount
+    from won_counts
+    where day($start::date) = 1 and day($end::date) = 1
+        and day($base_start::date) = 1 and day($base_end::date) = 1
+        and closed_month >= $start::date and closed_month < $end::date
+        and analytics_in_scope(
+            $rep_ids, $territory_id, $product_id, owner_rep_id, territory_id, product_id
+        )
     union all
-    select 2 as period_no, facts.*
-    from analytics_facts(
-        $rep_ids, $territory_id, $product_id
-    ) as facts
-    inner join stages on stages.stage_id = facts.stage_id
-    where stages.is_won
-        and facts.closed_at >= $base_start and facts.closed_at < $base_end
-        and not (facts.closed_at >= $start and facts.closed_at < $end)
+    select 2, product_id, territory_id, lead_source, deals, amount, gross_amount
+    from won_counts
+    where day($start::date) = 1 and day($end::date) = 1
+        and day($base_start::date) = 1 and day($base_end::date) = 1
+        and closed_month >= $base_start::date and closed_month < $base_end::date
+        and not (closed_month >= $start::date and closed_month < $end::date)
+        and analytics_in_scope(
+            $rep_ids, $territory_id, $product_id, owner_rep_id, territory_id, product_id
+        )
+    union all
+    select 1, product_id, territory_id, lead_source, 1, amount_rc, gross_amount
+    from won_rows($rep_ids, $territory_id, $product_id, $start, $end)
+    where not (
+        day($start::date) = 1 and day($end::date) = 1
+        and day($base_start::date) = 1 and day($base_end::date) = 1
+    )
+    union all
+    select 2, product_id, territory_id, lead_source, 1, amount_rc, gross_amount
+    from won_rows($rep_ids, $territory_id, $product_id, $base_start, $base_end)
+    where not (
+        day($start::date) = 1 and day($end::date) = 1
+        and day($base_start::date) = 1 and day($base_end::date) = 1
+    )
+        and not (closed_at >= $start and closed_at < $end)
 ),
 
 combined as (
@@ -31,9 +50,9 @@ combined as (
         product_id,
         territory_id,
         lead_source,
-        count(*) as won,
-        sum(amount_rc) as bookings,
-        sum(amount_rc / nullif(1 - discount_pct / 100, 0)) as gross_bookings
+        sum(deals) as won,
+        sum(amount) as bookings,
+        sum(gross_amount) as gross_bookings
     from won_facts
     group by period_no, product_id, territory_id, lead_source
 ),

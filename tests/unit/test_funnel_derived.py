@@ -242,6 +242,22 @@ select
     + (select count(*) from (from raw except all from kept))
 """
 
+# deal_facts' won deals per closing month, rep, product, territory and lead source
+WON_COUNTS_DIFFERENCES = """
+with raw as (
+    select
+        date_trunc('month', closed_at)::date as closed_month, owner_rep_id, product_id,
+        territory_id, lead_source, count(*) as deals, sum(amount_rc) as amount,
+        round(sum(gross_amount), 6) as gross_amount
+    from won_rows(null, null, null, '-infinity'::timestamp, 'infinity'::timestamp)
+    group by all
+),
+kept as (select * replace (round(gross_amount, 6) as gross_amount) from won_counts)
+select
+    (select count(*) from (from kept except all from raw))
+    + (select count(*) from (from raw except all from kept))
+"""
+
 
 def assert_derived_match(cur) -> None:
     assert cur.execute(FACTS_DIFFERENCES).fetchone()[0] == 0
@@ -256,6 +272,7 @@ def assert_derived_match(cur) -> None:
     assert cur.execute(POTENTIAL_DIFFERENCES).fetchone()[0] == 0
     assert cur.execute(QUARTER_STATE_COUNTS_DIFFERENCES).fetchone()[0] == 0
     assert cur.execute(OPEN_COUNTS_DIFFERENCES).fetchone()[0] == 0
+    assert cur.execute(WON_COUNTS_DIFFERENCES).fetchone()[0] == 0
 
 
 @pytest.fixture(scope="module")
@@ -605,6 +622,42 @@ def test_a_quarter_snapshot_reads_the_same_from_the_kept_states_as_from_the_span
             kept = sql.fetch_one(cur, "forecast/summarise_snapshot", **params, held=True)
             assert kept == sql.fetch_one(cur, "forecast/summarise_snapshot", **params, held=False)
         assert kept["open_deals"] > 0
+
+
+@pytest.mark.parametrize(
+    ("filters", "first_day"),
+    [
+        ({}, 1),  # whole months: won_counts
+        ({"rep_ids": [1, 2]}, 1),
+        ({"territory_id": 1}, 1),
+        ({"product_id": 2}, 1),
+        ({}, 15),  # part months: the deals
+    ],
+)
+def test_gap_dimensions_count_the_won_deals_they_would_read(workspace, filters, first_day) -> None:
+    period = Period(dt.date(2025, 11, first_day), dt.date(2026, 11, 1))
+    base = Period(dt.date(2024, 11, first_day), dt.date(2025, 11, 1))
+    scope = {"rep_ids": None, "territory_id": None, "product_id": None, **filters}
+    windows = {**period.params(), "base_start": base.start, "base_end": base.end}
+    with workspace.reading() as cur:
+        counted = sql.fetch_df(cur, "forecast/summarise_gap_dimensions", **scope, **windows)
+        expected = cur.execute(
+            "select 'product' as dimension, product_id as key_id, period_no, count(*) as won,"
+            " sum(amount_rc) as bookings from ("
+            " select 1 as period_no, * from won_rows($rep_ids, $territory_id, $product_id,"
+            "  $start, $end)"
+            " union all select 2, * from won_rows($rep_ids, $territory_id, $product_id,"
+            "  $base_start, $base_end)) group by all",
+            {**scope, **windows},
+        ).df()
+    products = counted[counted["dimension"] == "product"]
+    assert products["won"].sum() == expected["won"].sum()
+    assert products["won"].sum() > 0 or filters  # the unfiltered years hold won deals
+    assert products["bookings"].sum() == expected["bookings"].sum()
+    for period_no in (1, 2):
+        assert products[products["period_no"] == period_no]["won"].sum() == (
+            expected[expected["period_no"] == period_no]["won"].sum()
+        )
 
 
 def test_the_forecast_counts_the_open_deals_it_would_read(workspace) -> None:
