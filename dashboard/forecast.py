@@ -364,6 +364,9 @@ def load_history(
     goals = metrics.load_goal_by_month(
         cur, goal_scope, Period(periods[0].start, periods[-1].end)
     )  # one query for every quarter
+    # the submissions' quarters and times, once (newest first, as list_submissions orders them)
+    submitted_for = pd.to_datetime(submissions["period_start"]).dt.date
+    submitted_when = pd.to_datetime(submissions["submitted_at"])
     rows = []
     for period in periods:
         at = _midnight(period.start)
@@ -379,8 +382,7 @@ def load_history(
         actual = booked.get(period.start, 0.0)
         is_complete = period.end <= today
         mine = submissions[
-            (pd.to_datetime(submissions["period_start"]).dt.date == period.start)
-            & (pd.to_datetime(submissions["submitted_at"]) < pd.Timestamp(period.end))
+            (submitted_for == period.start) & (submitted_when < pd.Timestamp(period.end))
         ]
         submitted = float(mine.iloc[0]["forecast_amount"]) if len(mine) else None
         rows.append(

@@ -295,13 +295,13 @@ def load_goal_total(
 def goal_total(monthly: pd.DataFrame, period: Period) -> float | None:
     """The goal over the months of `period` in a load_goal_by_month frame that may cover more
     (one query for several quarters); None when no goal is set for any of them."""
-    if monthly.empty:
-        return None
-    months = pd.to_datetime(monthly["month_start"]).dt.date
-    inside = monthly["target"][(months >= period.start.replace(day=1)) & (months < period.end)]
-    if inside.isna().all():
-        return None
-    return float(inside.fillna(0).sum())
+    first = period.start.replace(day=1)
+    targets = [
+        float(target)
+        for month, target in zip(monthly["month_start"], monthly["target"], strict=True)
+        if first <= pd.Timestamp(month).date() < period.end and not pd.isna(target)
+    ]  # a plain loop: a frame of a few rows, read once per quarter
+    return sum(targets) if targets else None
 
 
 def load_bookings_by_month(
