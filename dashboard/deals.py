@@ -240,6 +240,9 @@ def _validate(
             raise ValidationError(f"there is no {field.removesuffix('_id')} with id {state[field]}")
     if names["stage_name"] is None or names["stage_probability"] is None:
         raise ValidationError(f"there is no active stage with id {state.get('stage_id')}")
+    for field, label in (("amount", "an amount"), ("discount_pct", "a discount (0 for none)")):
+        if state.get(field) is None:
+            raise ValidationError(f"a deal needs {label}")
     if state["amount"] < 0:
         raise ValidationError("the amount cannot be negative")
     if not Decimal(0) <= state["discount_pct"] <= Decimal(100):

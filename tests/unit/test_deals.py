@@ -203,6 +203,8 @@ def test_reopening_a_lost_deal_clears_close_and_reason(org) -> None:
     [
         ({"amount": "-5"}, "cannot be negative"),
         ({"amount": "lots"}, "must be a number"),
+        ({"amount": None}, "needs an amount"),
+        ({"discount_pct": None}, "needs a discount"),
         ({"expected_close_date": "2026-02-01"}, "before the deal was created"),
         ({"expected_close_date": "31/12/2026"}, "must be a date"),
         ({"stage_id": 42}, "no active stage"),
