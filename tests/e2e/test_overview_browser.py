@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import settle, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -25,6 +25,10 @@ def test_manager_signs_in_and_sees_the_overview_charts(page, server) -> None:
 def test_a_table_downloads_as_csv(page, server) -> None:
     sign_in(page, server, "exec@demo.local")
     page.get_by_role("heading", name="Overview").wait_for()
+    # the first table's button once the run is over (mid-run, an earlier run's elements or a
+    # later table's may be the first in the page)
+    page.get_by_role("heading", name="Attainment by team").wait_for()
+    settle(page)
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download CSV").first.click()
     download = download_info.value
