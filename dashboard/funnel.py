@@ -226,9 +226,9 @@ def _rebuild_counts(cur: duckdb.DuckDBPyConnection, full: bool, held: list[dict[
     """deal_quarter_states, then the counts (_MONTHLY_COUNTS, quarter_state_counts; of
     potential_months the refreshed months only, _rebuild_potential does a full rebuild) after
     the deal history: everything, or (an incremental refresh) the refreshed deals' states and
-    cells, one quarter start or month at a time so each reads only its own row groups. `held` lists the quarter starts of an
-    incremental refresh (list_state_quarters_after); one the table did not hold gets every
-    other deal's state too."""
+    cells, one quarter start or month at a time so each reads only its own row groups. `held`
+    lists the quarter starts of an incremental refresh (list_state_quarters_after); one the
+    table did not hold gets every other deal's state too."""
     quarters = held or [
         {"quarter_start": row["quarter_start"], "is_held": False}
         for row in sql.fetch_all(cur, "funnel/list_state_quarters")
