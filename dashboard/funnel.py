@@ -124,18 +124,33 @@ _DEAL_HISTORY = (
 )
 
 
-# the counts per (month, rep) cell a full rebuild inserts whole (potential_months and
-# quarter_state_counts are rebuilt apart), and those recounted for another's cells: won_counts
-# counts the same deals' closings as closing_days
-_MONTHLY_COUNTS = (
+# the count tables a full rebuild counts whole (potential_months is rebuilt apart); those
+# recounted a month or quarter start whole, every rep's (no $rep_ids); and those recounted for
+# another's cells: won_counts counts the same deals' closings as closing_days
+_COUNTS = (
     "win_cycle_days",
     "stay_days",
     "closing_days",
     "won_counts",
     "cohort_counts",
     "open_counts",
+    "quarter_state_counts",
 )
+_WHOLE_CELLS = ("potential_months", "quarter_state_counts")
 _SAME_CELLS = {"closing_days": ("won_counts",)}
+
+
+def _count(cur: duckdb.DuckDBPyConnection, name: str, cells: dict[str, Any] | None = None) -> None:
+    """Count into the table `name` (funnel/count_<name>) every cell (`cells` None), or one row
+    of list_refresh_months: a month (or quarter start; null: open_counts' deals with no due
+    date) and its reps."""
+    params: dict[str, Any] = {
+        "full_rebuild": cells is None,
+        "month": cells["month"] if cells else None,
+    }
+    if name not in _WHOLE_CELLS:
+        params["rep_ids"] = cells["rep_ids"] if cells else None
+    sql.execute(cur, f"funnel/count_{name}", **params)
 
 
 def _orders_changed(cur: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
@@ -223,12 +238,12 @@ def refresh_history(
 
 
 def _rebuild_counts(cur: duckdb.DuckDBPyConnection, full: bool, held: list[dict[str, Any]]) -> None:
-    """deal_quarter_states, then the counts (_MONTHLY_COUNTS, quarter_state_counts; of
-    potential_months the refreshed months only, _rebuild_potential does a full rebuild) after
-    the deal history: everything, or (an incremental refresh) the refreshed deals' states and
-    cells, one quarter start or month at a time so each reads only its own row groups. `held`
-    lists the quarter starts of an incremental refresh (list_state_quarters_after); one the
-    table did not hold gets every other deal's state too."""
+    """deal_quarter_states, then the counts (_COUNTS; of potential_months the
+    refreshed months only, _rebuild_potential does a full rebuild) after the deal history:
+    everything, or (an incremental refresh) the refreshed deals' states and cells, one quarter
+    start or month at a time so each reads only its own row groups. `held` lists the quarter
+    starts of an incremental refresh (list_state_quarters_after); one the table did not hold
+    gets every other deal's state too."""
     quarters = held or [
         {"quarter_start": row["quarter_start"], "is_held": False}
         for row in sql.fetch_all(cur, "funnel/list_state_quarters")
@@ -240,24 +255,21 @@ def _rebuild_counts(cur: duckdb.DuckDBPyConnection, full: bool, held: list[dict[
         sql.execute(cur, "funnel/insert_quarter_states_at", at=start)
     if full:
         sql.execute(cur, "funnel/delete_quarter_state_counts", full_rebuild=True)
-        for name in _MONTHLY_COUNTS:
-            sql.execute(cur, f"funnel/insert_{name}")
-        sql.execute(cur, "funnel/insert_quarter_state_counts")
+        for name in _COUNTS:
+            _count(cur, name)
         return
     sql.execute(cur, "funnel/add_quarter_state_cells", quarter_starts=new_starts)
     sql.execute(cur, "funnel/delete_quarter_state_counts", full_rebuild=False)
     for cells in sql.fetch_all(cur, "funnel/list_refresh_months"):
-        whole = cells["counts"] in ("potential_months", "quarter_state_counts")
-        reps = {} if whole else {"rep_ids": cells["rep_ids"]}
         for name in (cells["counts"], *_SAME_CELLS.get(cells["counts"], ())):
-            sql.execute(cur, f"funnel/recount_{name}", month=cells["month"], **reps)
+            _count(cur, name, cells)
 
 
 def _rebuild_potential(cur: duckdb.DuckDBPyConnection, accounts: dict[str, Any]) -> None:
     """potential_months whole (a full rebuild, or accounts moved); records the accounts it was
     counted with."""
     sql.execute(cur, "funnel/delete_potential_months", full_rebuild=True)
-    sql.execute(cur, "funnel/insert_potential_months")
+    _count(cur, "potential_months")
     sql.execute(cur, "funnel/set_account_state", **accounts)
 
 

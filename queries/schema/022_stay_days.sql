@@ -12,7 +12,7 @@
 -- Derived like win_cycle_days (020): dashboard.funnel.refresh_history recounts the (month,
 -- rep) cells the refreshed deals' stays were in, before and after (history_refresh_cells now
 -- says which table a cell is of), and everything on a full rebuild. Filled here as
--- funnel/insert_stay_days fills it: a migration keeps its own copy of the statement, since
+-- funnel/count_stay_days fills it: a migration keeps its own copy of the statement, since
 -- the query file follows the schema of later migrations.
 
 create table stay_days (

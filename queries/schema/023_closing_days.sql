@@ -10,7 +10,7 @@
 --
 -- Derived like win_cycle_days (020): dashboard.funnel.refresh_history recounts the (month,
 -- rep) cells the refreshed deals' facts were in, before and after, and everything on a full
--- rebuild. Filled here as funnel/insert_closing_days fills it: a migration keeps its own copy
+-- rebuild. Filled here as funnel/count_closing_days fills it: a migration keeps its own copy
 -- of the statement, since the query file follows the schema of later migrations.
 
 create table closing_days (

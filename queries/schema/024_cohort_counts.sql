@@ -8,7 +8,7 @@
 --
 -- Derived like closing_days (023): dashboard.funnel.refresh_history recounts the (month, rep)
 -- cells the refreshed deals were in, before and after (a deal's counts move with every stage
--- change), and everything on a full rebuild. Filled here as funnel/insert_cohort_counts
+-- change), and everything on a full rebuild. Filled here as funnel/count_cohort_counts
 -- fills it: a migration keeps its own copy of the statement.
 
 create table cohort_counts (

@@ -12,7 +12,7 @@
 -- month is recounted whole), and everything on a full rebuild or when accounts changed since
 -- account_state (accounts move between territories and owners without a deal event; the
 -- row count and an order-free hash of every account's territory and owner tell). Filled
--- here as funnel/insert_potential_months fills it: a migration keeps its own copy of the
+-- here as funnel/count_potential_months fills it: a migration keeps its own copy of the
 -- statement.
 
 create table potential_months (

@@ -9,7 +9,7 @@
 -- Derived from deal_quarter_states: dashboard.funnel.refresh_history recounts every quarter
 -- start whose states it rewrote (the refreshed deals' quarters, before and after, and a
 -- quarter start new to the table), and everything on a full rebuild. Filled here as
--- funnel/insert_quarter_state_counts fills it: a migration keeps its own copy of the
+-- funnel/count_quarter_state_counts fills it: a migration keeps its own copy of the
 -- statement.
 
 create table quarter_state_counts (

@@ -8,7 +8,7 @@
 --
 -- Derived from deal_facts like cohort_counts (024): dashboard.funnel.refresh_history recounts
 -- the (due month, rep) cells the refreshed deals were open in, before and after, and
--- everything on a full rebuild. Filled here as funnel/insert_open_counts fills it: a migration
+-- everything on a full rebuild. Filled here as funnel/count_open_counts fills it: a migration
 -- keeps its own copy of the statement.
 
 create table open_counts (

@@ -8,7 +8,7 @@
 --
 -- Derived from deal_facts like closing_days (023): dashboard.funnel.refresh_history recounts
 -- the (closing month, rep) cells the refreshed deals were won in, before and after, and
--- everything on a full rebuild. Filled here as funnel/insert_won_counts fills it: a migration
+-- everything on a full rebuild. Filled here as funnel/count_won_counts fills it: a migration
 -- keeps its own copy of the statement.
 
 create table won_counts (
