@@ -10,53 +10,31 @@
 with cohorts as (
     -- the period's cohort, then the comparison's (load_funnel refuses overlapping periods),
     -- counted per month (cohort_counts, closing_days) when the slice is by rep or none; the
-    -- cohort not chosen gets no start, so its ranges are empty and read nothing
-    select 1 as period_no, *
+    -- cohort not chosen gets no start, so its ranges are empty and read nothing. Both give
+    -- the deals' owner, territory, product, source, rating, created_at, stage and furthest
+    -- stage, deals and amount
+    select 1 as period_no, * exclude (created_month)
     from created_deal_counts(
         $rep_ids, $territory_id, $product_id,
         case when $cohort = 'created' then $start end, $end,
         $slice_by in ('none', 'owner', 'team')
     )
-    union all
-    select 2 as period_no, *
+    union all by name
+    select 2 as period_no, * exclude (created_month)
     from created_deal_counts(
         $rep_ids, $territory_id, $product_id,
         case when $cohort = 'created' then $compare_start end, $compare_end,
         $slice_by in ('none', 'owner', 'team')
     )
-    union all
-    select
-        1 as period_no,
-        closed_month,
-        owner_rep_id,
-        territory_id,
-        product_id,
-        lead_source,
-        lead_rating,
-        created_at,
-        stage_id,
-        furthest_stage_order,
-        deals,
-        amount
+    union all by name
+    select 1 as period_no, * exclude (closed_month, closed_at, cycle_days)
     from closed_deal_counts(
         $rep_ids, $territory_id, $product_id,
         case when $cohort = 'closed' then $start end, $end,
         $slice_by in ('none', 'owner', 'team')
     )
-    union all
-    select
-        2 as period_no,
-        closed_month,
-        owner_rep_id,
-        territory_id,
-        product_id,
-        lead_source,
-        lead_rating,
-        created_at,
-        stage_id,
-        furthest_stage_order,
-        deals,
-        amount
+    union all by name
+    select 2 as period_no, * exclude (closed_month, closed_at, cycle_days)
     from closed_deal_counts(
         $rep_ids, $territory_id, $product_id,
         case when $cohort = 'closed' then $compare_start end, $compare_end,
